@@ -1,0 +1,177 @@
+// The processCommand/call equivalent. `execute` runs every check a command needs, once and in
+// Redis's order (lookup, arity, auth, read-only replica, RESP2 subscribed context, MULTI
+// queueing), then `call` runs the handler with a frozen clock, records statistics, hands
+// writes to the propagator, feeds MONITOR and the slow log, and lets blocked clients be
+// served. Handlers never see the socket: they return a Reply.
+
+import type { Client } from "../client.ts";
+import {
+  NOAUTH,
+  notAllowedInSubscribe,
+  READONLY,
+  ReplyError,
+  unknownCommand,
+  unknownSubcommand,
+  wrongArity,
+} from "../errors.ts";
+import { log } from "../log.ts";
+import { QUEUED, type Reply } from "../resp/types.ts";
+import type { Server } from "../server.ts";
+import { type Command, Ctx } from "./spec.ts";
+
+// Commands a RESP2 client may run while subscribed.
+const SUBSCRIBED_OK = new Set([
+  "ping",
+  "subscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "sunsubscribe",
+  "psubscribe",
+  "punsubscribe",
+  "quit",
+  "reset",
+]);
+// Commands that run immediately inside MULTI instead of being queued.
+const MULTI_IMMEDIATE = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
+
+/**
+ * Resolves argv to a command, or returns the error text to reply.
+ */
+export function lookupCommand(server: Server, argv: string[]): Command | string {
+  const top = server.table.get(argv[0]);
+  if (top === undefined) return unknownCommand(argv[0], argv.slice(1));
+  if (top.subcommands === undefined) {
+    const a = top.spec.arity;
+    if ((a > 0 && argv.length !== a) || argv.length < -a) return wrongArity(top.name);
+    return top;
+  }
+  if (argv.length < 2) return wrongArity(top.name);
+  const sub = top.subcommands.get(argv[1].toLowerCase());
+  if (sub === undefined) return unknownSubcommand(argv[1], top.name);
+  const a = sub.spec.arity;
+  if ((a > 0 && argv.length !== a) || argv.length < -a) return wrongArity(sub.name);
+  return sub;
+}
+
+/**
+ * Runs one command for a client and writes its reply to the client's output.
+ * @returns false when the command could not run yet (client paused) and must be retried
+ */
+export function execute(server: Server, client: Client, argv: string[]): boolean {
+  client.lastInteraction = Date.now();
+  const found = lookupCommand(server, argv);
+  if (typeof found === "string") {
+    reject(server, client, found, null);
+    return true;
+  }
+  const cmd = found;
+  const flags = cmd.flagSet;
+  client.lastCommand = cmd.name;
+
+  if (!client.authenticated && !flags.has("no_auth")) {
+    reject(server, client, NOAUTH, cmd);
+    return true;
+  }
+  if (
+    cmd.isWrite && server.isReplica() && !client.isMaster &&
+    server.config.bool("replica-read-only")
+  ) {
+    reject(server, client, READONLY, cmd);
+    return true;
+  }
+  if (client.resp === 2 && client.subscriptionCount > 0 && !SUBSCRIBED_OK.has(cmd.name)) {
+    reject(server, client, notAllowedInSubscribe(cmd.name), cmd);
+    return true;
+  }
+  if (client.multi !== null && flags.has("no_multi")) {
+    reject(server, client, "ERR Command not allowed inside a transaction", cmd);
+    return true;
+  }
+  if (client.multi !== null && !MULTI_IMMEDIATE.has(cmd.name)) {
+    client.multi.queue.push({ cmd, argv });
+    client.reply(QUEUED);
+    return true;
+  }
+  if (server.isPaused(cmd, client)) return false;
+
+  const skip = client.replyMode === "skip";
+  const reply = call(server, client, cmd, argv);
+  if (skip) {
+    if (client.replyMode === "skip") client.replyMode = "on";
+    return true;
+  }
+  client.reply(reply);
+  return true;
+}
+
+// Replies with a rejection error: counts it, and flags a transaction in progress.
+function reject(server: Server, client: Client, message: string, cmd: Command | null): void {
+  if (cmd !== null) cmd.rejectedCalls++;
+  if (client.multi !== null) client.multi.error = true;
+  const err = new ReplyError(message);
+  server.countError(err);
+  client.reply(err);
+}
+
+/**
+ * Runs a command's handler with all bookkeeping; used directly by EXEC for queued commands.
+ * @returns the reply (a ReplyError for a failed command)
+ */
+export function call(server: Server, client: Client, cmd: Command, argv: string[]): Reply {
+  const ks = server.keyspace;
+  const nested = server.execDepth > 0;
+  // EXEC runs queued commands through here while its own context is live: give them theirs.
+  const ctx = nested ? new Ctx() : client.ctx;
+  ctx.client = client;
+  ctx.server = server;
+  ctx.db = ks.dbs[client.dbIndex];
+  ctx.command = cmd;
+  ctx.rewritten = null;
+  ctx.also = null;
+  ctx.preventPropagation = false;
+  if (!nested) {
+    ctx.now = Date.now();
+    ks.freezeTime(ctx.now);
+    server.beginUnit();
+  } else {
+    ctx.now = ks.now();
+  }
+  server.execDepth++;
+  const dirtyBefore = ks.dirty;
+  const start = performance.now();
+  let reply: Reply;
+  try {
+    reply = cmd.spec.handler!(ctx, argv);
+  } catch (err) {
+    if (err instanceof ReplyError) {
+      reply = err;
+    } else {
+      log.warning(`Internal error running '${cmd.name}': ${(err as Error).stack ?? err}`);
+      reply = new ReplyError(`ERR internal error: ${(err as Error).message}`);
+    }
+  }
+  const usec = (performance.now() - start) * 1000;
+  server.execDepth--;
+  cmd.calls++;
+  cmd.usec += usec;
+  server.stats.totalCommands++;
+  if (reply instanceof ReplyError) {
+    cmd.failedCalls++;
+    server.countError(reply);
+  }
+  if (ks.dirty !== dirtyBefore && !ctx.preventPropagation) {
+    server.propagate(ctx.db.id, ctx.rewritten ?? argv);
+  }
+  const also = ctx.also as string[][] | null;
+  if (also !== null) { for (const a of also) server.propagate(ctx.db.id, a); }
+  if (!cmd.flagSet.has("skip_slowlog")) server.slowlog.record(client, argv, usec);
+  if (server.monitors.size > 0 && !cmd.flagSet.has("skip_monitor")) {
+    server.feedMonitors(client, argv);
+  }
+  if (!nested) {
+    server.endUnit();
+    ks.unfreezeTime();
+    server.afterCommand();
+  }
+  return reply;
+}

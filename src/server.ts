@@ -1,0 +1,466 @@
+// The server: owns the config, keyspace, command table, clients, propagator, slow log and
+// timers. `listen()` binds every `bind` address; each accepted connection gets one async
+// loop that reads into the client's decoder buffer, runs every complete command
+// synchronously, then writes all replies of that read with one write. `shutdown()` stops
+// accepting, closes clients, clears timers and resolves when every connection task ended.
+
+import { Client } from "./client.ts";
+import { execute } from "./commands/dispatcher.ts";
+import type { Command } from "./commands/spec.ts";
+import { CommandTable } from "./commands/table.ts";
+import { Config, REDIS_VERSION, SERVER_NAME, SERVER_VERSION } from "./config.ts";
+import { ProtocolError, type ReplyError } from "./errors.ts";
+import { log } from "./log.ts";
+import { QueryBufferLimitError, RequestDecoder } from "./resp/decoder.ts";
+import { SimpleString } from "./resp/types.ts";
+import { Propagator } from "./replication/propagator.ts";
+import { Keyspace } from "./store/keyspace.ts";
+import { Slowlog } from "./slowlog.ts";
+
+/** Counters for INFO stats. */
+export interface ServerStats {
+  totalConnections: number;
+  rejectedConnections: number;
+  totalCommands: number;
+  netInput: number;
+  netOutput: number;
+  totalErrorReplies: number;
+  errors: Map<string, number>;
+  opsSamples: number[];
+  lastOpsSampleCommands: number;
+  lastOpsSampleTime: number;
+  evictedClients: number;
+}
+
+function randomHex(n: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(n / 2));
+  return Array.from(bytes, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** A Redis-compatible server instance. */
+export class Server {
+  readonly config: Config;
+  readonly keyspace: Keyspace;
+  readonly table: CommandTable;
+  readonly clients = new Map<number, Client>();
+  readonly monitors = new Set<Client>();
+  readonly propagator = new Propagator();
+  readonly slowlog: Slowlog;
+  readonly runId = randomHex(40);
+  readonly startTime = Date.now();
+  readonly stats: ServerStats = {
+    totalConnections: 0,
+    rejectedConnections: 0,
+    totalCommands: 0,
+    netInput: 0,
+    netOutput: 0,
+    totalErrorReplies: 0,
+    errors: new Map(),
+    opsSamples: [],
+    lastOpsSampleCommands: 0,
+    lastOpsSampleTime: Date.now(),
+    evictedClients: 0,
+  };
+  /** Ports actually bound (after `--port 0`). */
+  port = 0;
+  /** Nesting depth of `call` (EXEC runs queued commands inside its own call). */
+  execDepth = 0;
+  /** CLIENT PAUSE state: end time (ms) and mode. */
+  pauseEnd = 0;
+  pauseMode: "write" | "all" = "all";
+  /** Hooks that later subsystems install (blocking, replication role ...). */
+  readonly afterCommandHooks: (() => void)[] = [];
+  #listeners: Deno.Listener[] = [];
+  #tasks = new Set<Promise<void>>();
+  #cron: ReturnType<typeof setInterval> | undefined;
+  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  #nextClientId = 1;
+  #stopping = false;
+  #shutdownResolve: (() => void) | null = null;
+  /** Resolves when the server has fully stopped. */
+  readonly finished: Promise<void>;
+  /** Failed AUTH attempts (INFO stats). */
+  authFailures = 0;
+  /** Called by RESET for subsystem state (pub/sub, tracking). */
+  readonly resetClientHooks: ((c: Client) => void)[] = [];
+  /** Set by replication: true while this server is a replica. */
+  replicaOf: { host: string; port: number } | null = null;
+
+  constructor(config: Config = new Config()) {
+    this.config = config;
+    this.table = new CommandTable();
+    this.slowlog = new Slowlog(config);
+    this.keyspace = new Keyspace(config.num("databases"), {
+      isReplica: () => this.isReplica(),
+      propagate: (db, argv) => this.propagate(db, argv),
+      notify: () => {},
+    });
+    this.finished = new Promise((r) => this.#shutdownResolve = r);
+    config.onChange = (name, value) => this.#applyConfig(name, value);
+    this.#applyConfig("loglevel", config.get("loglevel"));
+  }
+
+  /** True when configured as a replica of some master. */
+  isReplica(): boolean {
+    return this.replicaOf !== null;
+  }
+
+  #applyConfig(name: string, value: string): void {
+    if (name === "loglevel") log.setLevel(value);
+    if (name === "hz" && this.#cron !== undefined) this.#startCron();
+  }
+
+  /** Binds the configured addresses and starts accepting connections. */
+  async listen(): Promise<void> {
+    const binds = this.config.get("bind").split(" ").filter((x) => x !== "");
+    let port = this.config.num("port");
+    for (const raw of binds.length ? binds : ["0.0.0.0"]) {
+      const optional = raw.startsWith("-");
+      let host = optional ? raw.slice(1) : raw;
+      if (host === "*") host = "0.0.0.0";
+      if (host === "::*") host = "::";
+      try {
+        const l = Deno.listen({ hostname: host, port, transport: "tcp" });
+        this.#listeners.push(l);
+        port = (l.addr as Deno.NetAddr).port;
+      } catch (err) {
+        if (optional) continue;
+        throw new Error(
+          `Could not create server TCP listening socket ${host}:${port}: ${(err as Error).message}`,
+        );
+      }
+    }
+    this.port = port;
+    for (const l of this.#listeners) this.#track(this.#acceptLoop(l));
+    this.#startCron();
+    await Promise.resolve();
+  }
+
+  #track(p: Promise<void>): void {
+    this.#tasks.add(p);
+    p.finally(() => this.#tasks.delete(p));
+  }
+
+  #startCron(): void {
+    if (this.#cron !== undefined) clearInterval(this.#cron);
+    const hz = Math.min(Math.max(this.config.num("hz"), 1), 500);
+    this.#cron = setInterval(() => this.cron(), Math.floor(1000 / hz));
+  }
+
+  /** Periodic work at `hz`: active expiry, idle clients, stats sampling. */
+  cron(): void {
+    const hz = Math.min(Math.max(this.config.num("hz"), 1), 500);
+    // Redis gives the slow cycle 25% of each cron tick.
+    this.keyspace.activeExpireCycle(250 / hz);
+    const now = Date.now();
+    const timeout = this.config.num("timeout") * 1000;
+    if (timeout > 0) {
+      for (const c of this.clients.values()) {
+        if (
+          !c.isMaster && !c.isReplica && c.blocked === null && c.subscriptionCount === 0 &&
+          now - c.lastInteraction > timeout
+        ) {
+          log.verbose("Closing idle client");
+          c.kill();
+        }
+      }
+    }
+    const dt = now - this.stats.lastOpsSampleTime;
+    if (dt >= 100) {
+      const ops = ((this.stats.totalCommands - this.stats.lastOpsSampleCommands) * 1000) / dt;
+      this.stats.opsSamples.push(ops);
+      if (this.stats.opsSamples.length > 16) this.stats.opsSamples.shift();
+      this.stats.lastOpsSampleCommands = this.stats.totalCommands;
+      this.stats.lastOpsSampleTime = now;
+    }
+  }
+
+  async #acceptLoop(listener: Deno.Listener): Promise<void> {
+    for (;;) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch {
+        if (this.#stopping) return;
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
+      if (this.#stopping) {
+        conn.close();
+        return;
+      }
+      this.#track(this.#serve(conn as Deno.TcpConn));
+    }
+  }
+
+  /** Creates a client object for a connection (or a fake client when conn is null). */
+  createClient(conn: Deno.Conn | null): Client {
+    const decoder = new RequestDecoder({
+      maxBulkLen: this.config.num("proto-max-bulk-len"),
+      queryBufferLimit: this.config.num("client-query-buffer-limit"),
+    });
+    let addr = "";
+    let laddr = "";
+    if (conn !== null) {
+      const ra = conn.remoteAddr as Deno.NetAddr;
+      const la = conn.localAddr as Deno.NetAddr;
+      addr = fmtAddr(ra.hostname, ra.port);
+      laddr = fmtAddr(la.hostname, la.port);
+    }
+    const client = new Client(this.#nextClientId++, conn, decoder, addr, laddr);
+    if (this.config.get("requirepass") !== "") {
+      client.authenticated = false;
+      decoder.authenticated = false;
+    }
+    return client;
+  }
+
+  async #serve(conn: Deno.TcpConn): Promise<void> {
+    this.stats.totalConnections++;
+    if (this.clients.size >= this.config.num("maxclients")) {
+      this.stats.rejectedConnections++;
+      try {
+        await conn.write(new TextEncoder().encode("-ERR max number of clients reached\r\n"));
+      } catch {
+        // ignore
+      }
+      conn.close();
+      return;
+    }
+    try {
+      conn.setNoDelay(true);
+      const ka = this.config.num("tcp-keepalive");
+      if (ka > 0) conn.setKeepAlive(true);
+    } catch {
+      // not fatal
+    }
+    const client = this.createClient(conn);
+    this.clients.set(client.id, client);
+    client.onKill = (c) => this.#freeClient(c);
+    try {
+      const decoder = client.decoder;
+      while (!client.closed) {
+        const n = await conn.read(decoder.space());
+        if (n === null) break;
+        this.stats.netInput += n;
+        decoder.commit(n);
+        this.processInput(client);
+        if (client.out.length > 0) {
+          this.stats.netOutput += client.out.length;
+          await client.flush();
+        }
+        if (client.closeAfterReply) break;
+      }
+    } catch (err) {
+      if (err instanceof QueryBufferLimitError) {
+        log.warning(
+          `Closing client that reached max query buffer length: id=${client.id} addr=${client.addr}`,
+        );
+      } else if (!client.closed) {
+        log.verbose(`Client ${client.addr} closed connection: ${(err as Error).message}`);
+      }
+    } finally {
+      this.#freeClient(client);
+    }
+  }
+
+  /** Runs every complete buffered command of `client` unless it is blocked or paused. */
+  processInput(client: Client): void {
+    while (
+      !client.closed && client.blocked === null && client.paused === null &&
+      !client.closeAfterReply
+    ) {
+      let argv: string[] | null;
+      try {
+        argv = client.decoder.next();
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        log.verbose(`Protocol error (${err.message}) from client: ${client.addr}`);
+        this.countError(err as unknown as ReplyError);
+        client.out.error(err.message);
+        client.closeAfterReply = true;
+        break;
+      }
+      if (argv === null) break;
+      if (!execute(this, client, argv)) {
+        client.paused = argv;
+        break;
+      }
+    }
+  }
+
+  /** Resumes a client whose input was held (unblocked, unpaused) and flushes its replies. */
+  resume(client: Client): void {
+    if (client.closed) return;
+    if (client.paused !== null) {
+      const argv = client.paused;
+      client.paused = null;
+      if (!execute(this, client, argv)) {
+        client.paused = argv;
+        return;
+      }
+    }
+    this.processInput(client);
+    if (client.closeAfterReply) {
+      client.flush().finally(() => client.kill());
+      return;
+    }
+    client.scheduleFlush();
+  }
+
+  #freeClient(client: Client): void {
+    if (!this.clients.has(client.id)) return;
+    this.clients.delete(client.id);
+    this.monitors.delete(client);
+    for (const w of client.watched) this.keyspace.unwatch(w.db, w.key, client);
+    client.watched = [];
+    for (const h of this.freeClientHooks) h(client);
+    if (!client.closed) {
+      client.closed = true;
+      try {
+        client.conn?.close();
+      } catch {
+        // already closed
+      }
+    }
+  }
+
+  /** Called when a client goes away (pub/sub, blocking and replication clean up here). */
+  readonly freeClientHooks: ((c: Client) => void)[] = [];
+
+  /** Counts an error reply in INFO errorstats. */
+  countError(err: ReplyError): void {
+    this.stats.totalErrorReplies++;
+    const msg = err.message;
+    const sp = msg.indexOf(" ");
+    const code = sp < 0 ? msg : msg.slice(0, sp);
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  }
+
+  /** Queues a write for the propagation sinks. */
+  propagate(dbId: number, argv: string[]): void {
+    this.propagator.add(dbId, argv);
+  }
+
+  beginUnit(): void {
+    this.propagator.begin();
+  }
+
+  endUnit(): void {
+    this.propagator.end();
+  }
+
+  /** After each top-level command: serve blocked clients whose keys became ready. */
+  afterCommand(): void {
+    for (let i = 0; i < this.afterCommandHooks.length; i++) this.afterCommandHooks[i]();
+  }
+
+  /** True when CLIENT PAUSE holds this command back. */
+  isPaused(cmd: Command, client: Client): boolean {
+    if (this.pauseEnd === 0 || client.isMaster || client.isReplica) return false;
+    if (Date.now() >= this.pauseEnd) {
+      this.unpause();
+      return false;
+    }
+    if (this.pauseMode === "all") return true;
+    return cmd.isWrite || cmd.flagSet.has("may_replicate");
+  }
+
+  /** CLIENT PAUSE: hold commands until `until` (unix ms). */
+  pause(until: number, mode: "write" | "all"): void {
+    this.pauseEnd = Math.max(this.pauseEnd, until);
+    this.pauseMode = mode;
+    this.keyspace.expirePaused = true;
+    if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = setTimeout(() => this.unpause(), Math.max(0, this.pauseEnd - Date.now()));
+  }
+
+  /** Ends a pause and resumes every held client. */
+  unpause(): void {
+    this.pauseEnd = 0;
+    this.keyspace.expirePaused = false;
+    if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = undefined;
+    for (const c of this.clients.values()) if (c.paused !== null) this.resume(c);
+  }
+
+  /** Sends a command line to every MONITOR client. */
+  feedMonitors(client: Client, argv: string[]): void {
+    const now = Date.now();
+    const secs = Math.floor(now / 1000);
+    const usec = String((now % 1000) * 1000).padStart(6, "0");
+    const origin = client.conn === null ? "lua" : client.addr;
+    let line = `${secs}.${usec} [${client.dbIndex} ${origin}]`;
+    for (const a of argv) line += ` "${reprArg(a)}"`;
+    const msg = new SimpleString(line);
+    for (const m of this.monitors) if (m !== client) m.push(msg);
+  }
+
+  /** Stops accepting, closes all clients and timers; resolves when every task is done. */
+  async shutdown(): Promise<void> {
+    if (this.#stopping) return this.finished;
+    this.#stopping = true;
+    log.warning("User requested shutdown...");
+    for (const l of this.#listeners) {
+      try {
+        l.close();
+      } catch {
+        // already closed
+      }
+    }
+    if (this.#cron !== undefined) clearInterval(this.#cron);
+    if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
+    for (const h of this.shutdownHooks) await h();
+    for (const c of [...this.clients.values()]) {
+      try {
+        await Promise.race([c.flush(), new Promise((r) => setTimeout(r, 100))]);
+      } catch {
+        // ignore
+      }
+      c.kill();
+    }
+    await Promise.allSettled([...this.#tasks]);
+    log.warning("Redis is now ready to exit, bye bye...");
+    this.#shutdownResolve?.();
+  }
+
+  /** Async work to run on shutdown (saving, closing replication links). */
+  readonly shutdownHooks: (() => Promise<void> | void)[] = [];
+
+  /** The startup banner lines. */
+  banner(configFile: string): void {
+    log.notice("oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo");
+    log.notice(
+      `Redis version=${REDIS_VERSION}, bits=64, ${SERVER_NAME}=${SERVER_VERSION}, deno=${Deno.version.deno}, pid=${Deno.pid}, just started`,
+    );
+    if (configFile === "") {
+      log.warning(
+        "Warning: no config file specified, using the default config. In order to specify a config file use main.ts /path/to/redis.conf",
+      );
+    } else {
+      log.notice("Configuration loaded");
+    }
+  }
+}
+
+function fmtAddr(host: string, port: number): string {
+  return host.includes(":") ? `${host}:${port}` : `${host}:${port}`;
+}
+
+// MONITOR's argument quoting (sdscatrepr).
+function reprArg(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 92) out += "\\\\";
+    else if (c === 34) out += '\\"';
+    else if (c === 10) out += "\\n";
+    else if (c === 13) out += "\\r";
+    else if (c === 9) out += "\\t";
+    else if (c === 7) out += "\\a";
+    else if (c === 8) out += "\\b";
+    else if (c < 32 || c > 126) out += "\\x" + c.toString(16).padStart(2, "0");
+    else out += s[i];
+  }
+  return out;
+}
