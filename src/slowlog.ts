@@ -22,11 +22,22 @@ const MAX_STRING = 128;
 export class Slowlog {
   entries: SlowlogEntry[] = [];
   #nextId = 0;
-  constructor(readonly config: Config) {}
+  /** slowlog-log-slower-than, cached: read on every command. Negative disables. */
+  threshold: number;
+  constructor(readonly config: Config) {
+    this.threshold = config.num("slowlog-log-slower-than");
+  }
+
+  /** Re-reads the thresholds after CONFIG SET. */
+  reload(): void {
+    this.threshold = this.config.num("slowlog-log-slower-than");
+    const max = this.config.num("slowlog-max-len");
+    if (this.entries.length > max) this.entries.length = max;
+  }
 
   /** Records the command when it ran at least the configured threshold. */
   record(client: Client, argv: string[], usec: number): void {
-    const threshold = this.config.num("slowlog-log-slower-than");
+    const threshold = this.threshold;
     if (threshold < 0 || usec < threshold) return;
     const max = this.config.num("slowlog-max-len");
     if (max === 0) return;

@@ -58,7 +58,8 @@ export function lookupCommand(server: Server, argv: string[]): Command | string 
  * @returns false when the command could not run yet (client paused) and must be retried
  */
 export function execute(server: Server, client: Client, argv: string[]): boolean {
-  client.lastInteraction = Date.now();
+  if (!server.inBatch) server.markTime();
+  client.lastInteraction = server.wallBase;
   const found = lookupCommand(server, argv);
   if (typeof found === "string") {
     reject(server, client, found, null);
@@ -129,8 +130,11 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   ctx.rewritten = null;
   ctx.also = null;
   ctx.preventPropagation = false;
+  // One clock read per command: it ends at `end`, and the previous command's end is this one's
+  // start (see Server.markTime); the wall-clock snapshot is derived from the same reading.
+  const start = server.perfMark;
   if (!nested) {
-    ctx.now = Date.now();
+    ctx.now = server.wallBase + Math.floor(start - server.perfBase);
     ks.freezeTime(ctx.now);
     server.beginUnit();
   } else {
@@ -138,7 +142,6 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   }
   server.execDepth++;
   const dirtyBefore = ks.dirty;
-  const start = performance.now();
   let reply: Reply;
   try {
     reply = cmd.spec.handler!(ctx, argv);
@@ -150,7 +153,9 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
       reply = new ReplyError(`ERR internal error: ${(err as Error).message}`);
     }
   }
-  const usec = (performance.now() - start) * 1000;
+  const end = performance.now();
+  server.perfMark = end;
+  const usec = (end - start) * 1000;
   server.execDepth--;
   cmd.calls++;
   cmd.usec += usec;
@@ -164,7 +169,9 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   }
   const also = ctx.also as string[][] | null;
   if (also !== null) { for (const a of also) server.propagate(ctx.db.id, a); }
-  if (!cmd.flagSet.has("skip_slowlog")) server.slowlog.record(client, argv, usec);
+  if (usec >= server.slowlog.threshold && !cmd.flagSet.has("skip_slowlog")) {
+    server.slowlog.record(client, argv, usec);
+  }
   if (server.monitors.size > 0 && !cmd.flagSet.has("skip_monitor")) {
     server.feedMonitors(client, argv);
   }
