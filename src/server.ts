@@ -6,6 +6,7 @@
 
 import { Client } from "./client.ts";
 import { execute } from "./commands/dispatcher.ts";
+import { clientInfoLine } from "./commands/connection.ts";
 import type { Command } from "./commands/spec.ts";
 import { CommandTable } from "./commands/table.ts";
 import { Config, REDIS_VERSION, SERVER_NAME, SERVER_VERSION } from "./config.ts";
@@ -16,6 +17,8 @@ import { SimpleString } from "./resp/types.ts";
 import { Propagator } from "./replication/propagator.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { Slowlog } from "./slowlog.ts";
+import { type InfoProvider, InstantaneousMetrics } from "./info.ts";
+import { LatencyMonitor } from "./latency.ts";
 
 /** Counters for INFO stats. */
 export interface ServerStats {
@@ -90,6 +93,32 @@ export class Server {
   readonly resetClientHooks: ((c: Client) => void)[] = [];
   /** Set by replication: true while this server is a replica. */
   replicaOf: { host: string; port: number } | null = null;
+  // --- admin family (INFO, CONFIG RESETSTAT, LATENCY, MEMORY)
+  /** Replication ids for INFO replication (master_replid is random per server). */
+  replId = randomHex(40);
+  replId2 = "0".repeat(40);
+  /** Extra/overriding INFO fields per section name, registered by subsystems. */
+  readonly infoProviders = new Map<string, InfoProvider[]>();
+  /** Run by CONFIG RESETSTAT for counters kept outside `stats` (sync_full, rdb_saves ...). */
+  readonly resetStatsHooks: (() => void)[] = [];
+  /** Latency monitor events and per-command histogram settings. */
+  readonly latency = new LatencyMonitor();
+  /** instantaneous_* samplers, fed by cron. */
+  readonly instMetrics = new InstantaneousMetrics();
+  /** used_memory right after construction, and the highest value sampled since. */
+  readonly memoryStartup = Deno.memoryUsage().heapUsed + Deno.memoryUsage().external;
+  memoryPeak = 0;
+  /** Synchronous final save for SHUTDOWN, installed by persistence; null: cannot save. */
+  saveForShutdown: (() => boolean) | null = null;
+  /** Set by SHUTDOWN once it has saved (or was told not to): shutdown hooks must not save. */
+  shutdownSaveDone = false;
+
+  /** Registers extra fields for an INFO section. */
+  addInfoProvider(section: string, provider: InfoProvider): void {
+    const list = this.infoProviders.get(section);
+    if (list === undefined) this.infoProviders.set(section, [provider]);
+    else list.push(provider);
+  }
 
   constructor(config: Config = new Config()) {
     this.config = config;
@@ -97,12 +126,14 @@ export class Server {
     this.slowlog = new Slowlog(config);
     this.keyspace = new Keyspace(config.num("databases"), {
       isReplica: () => this.isReplica(),
-      propagate: (db, argv) => this.propagate(db, argv),
+      propagate: (db, argv) => this.propagator.feedNow(db, argv),
       notify: () => {},
     });
     this.finished = new Promise((r) => this.#shutdownResolve = r);
     config.onChange = (name, value) => this.#applyConfig(name, value);
     this.#applyConfig("loglevel", config.get("loglevel"));
+    this.#loadOutputLimits();
+    this.latency.reload(config);
   }
 
   /** True when configured as a replica of some master. */
@@ -113,7 +144,9 @@ export class Server {
   #applyConfig(name: string, value: string): void {
     if (name === "loglevel") log.setLevel(value);
     if (name.startsWith("slowlog-")) this.slowlog?.reload();
+    if (name.startsWith("latency-")) this.latency.reload(this.config);
     if (name === "hz" && this.#cron !== undefined) this.#startCron();
+    if (name === "client-output-buffer-limit") this.#loadOutputLimits();
   }
 
   /** Binds the configured addresses and starts accepting connections. */
@@ -157,7 +190,10 @@ export class Server {
   cron(): void {
     const hz = Math.min(Math.max(this.config.num("hz"), 1), 500);
     // Redis gives the slow cycle 25% of each cron tick.
+    const expireStart = performance.now();
     this.keyspace.activeExpireCycle(250 / hz);
+    this.latency.sample("expire-cycle", performance.now() - expireStart);
+    this.instMetrics.sample(this);
     const now = Date.now();
     const timeout = this.config.num("timeout") * 1000;
     if (timeout > 0) {
@@ -251,6 +287,7 @@ export class Server {
         this.stats.netInput += n;
         decoder.commit(n);
         this.processInput(client);
+        if (this.#normalLimits !== null && this.#overOutputLimit(client)) break;
         if (client.out.length > 0) {
           this.stats.netOutput += client.out.length;
           await client.flush();
@@ -278,6 +315,31 @@ export class Server {
   markTime(): void {
     this.wallBase = Date.now();
     this.perfBase = this.perfMark = performance.now();
+  }
+
+  // client-output-buffer-limit for the normal class, parsed on change; null when 0 0 0 (the
+  // default): the read loop's wait for each write already bounds a normal client's output.
+  #normalLimits: [number, number, number] | null = null;
+
+  #loadOutputLimits(): void {
+    const parts = this.config.get("client-output-buffer-limit").split(" ");
+    const i = parts.indexOf("normal");
+    const lim = [Number(parts[i + 1]), Number(parts[i + 2]), Number(parts[i + 3])] as [
+      number,
+      number,
+      number,
+    ];
+    this.#normalLimits = lim[0] === 0 && lim[1] === 0 ? null : lim;
+  }
+
+  #overOutputLimit(client: Client): boolean {
+    if (client.isMaster || client.isReplica || client.subscriptionCount > 0) return false;
+    const [hard, soft, secs] = this.#normalLimits!;
+    if (!client.overLimit(hard, soft, secs)) return false;
+    log.warning(
+      `Client ${clientInfoLine(client, this)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
+    return true;
   }
 
   /** Runs every complete buffered command of `client` unless it is blocked or paused. */

@@ -45,7 +45,12 @@ export function lookupCommand(server: Server, argv: string[]): Command | string 
     if ((a > 0 && argv.length !== a) || argv.length < -a) return wrongArity(top.name);
     return top;
   }
-  if (argv.length < 2) return wrongArity(top.name);
+  if (argv.length < 2) {
+    // A container with its own handler runs bare (COMMAND); the others need a subcommand.
+    const a = top.spec.arity;
+    if (top.spec.handler === undefined || (a > 0 && a !== 1) || -a > 1) return wrongArity(top.name);
+    return top;
+  }
   const sub = top.subcommands.get(argv[1].toLowerCase());
   if (sub === undefined) return unknownSubcommand(argv[1], top.name);
   const a = sub.spec.arity;
@@ -62,7 +67,9 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
   client.lastInteraction = server.wallBase;
   const found = lookupCommand(server, argv);
   if (typeof found === "string") {
-    reject(server, client, found, null);
+    // Wrong arity of a known command still counts as its rejected call (and aborts EXEC).
+    const known = found.startsWith("ERR unknown") ? null : server.table.get(argv[0]) ?? null;
+    reject(server, client, found, known);
     return true;
   }
   const cmd = found;
@@ -105,10 +112,16 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
   return true;
 }
 
-// Replies with a rejection error: counts it, and flags a transaction in progress.
+// Replies with a rejection error: counts it, and flags a transaction in progress. A rejected
+// EXEC discards the transaction and says why (multi.c execCommandAbort).
 function reject(server: Server, client: Client, message: string, cmd: Command | null): void {
   if (cmd !== null) cmd.rejectedCalls++;
   if (client.multi !== null) client.multi.error = true;
+  if (cmd !== null && cmd.name === "exec") {
+    client.multi = null;
+    const why = message.startsWith("ERR ") ? message.slice(4) : message;
+    message = `EXECABORT Transaction discarded because of: ${why}`;
+  }
   const err = new ReplyError(message);
   server.countError(err);
   client.reply(err);
@@ -159,6 +172,7 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   server.execDepth--;
   cmd.calls++;
   cmd.usec += usec;
+  server.latency.commandDone(cmd, usec);
   server.stats.totalCommands++;
   if (reply instanceof ReplyError) {
     cmd.failedCalls++;

@@ -6,6 +6,7 @@ import type { Client } from "../client.ts";
 import type { Reply } from "../resp/types.ts";
 import type { Database } from "../store/database.ts";
 import type { Server } from "../server.ts";
+import type { HdrHistogram } from "../latency.ts";
 
 /** Redis command flags (lowercase as COMMAND INFO prints them). */
 export type CommandFlag =
@@ -58,6 +59,59 @@ export interface CommandSpec {
   group?: string;
   /** Complexity text for COMMAND DOCS. */
   complexity?: string;
+  /** COMMAND INFO tips (`nondeterministic_output`, `request_policy:all_shards` ...). */
+  tips?: string[];
+  /** Redis 7 key specs; when absent COMMAND INFO derives one range spec from `keys`. */
+  keySpecs?: KeySpec[];
+  /**
+   * Key positions for commands whose key specs cannot say (EVAL, SORT, SET's variable flags):
+   * COMMAND GETKEYS uses it when specs are missing, fail, or carry `variable_flags`. A plain
+   * number takes the first key spec's flags.
+   */
+  getKeys?: (argv: string[]) => KeyRef[];
+  /** COMMAND DOCS arguments (Redis's command JSON `arguments`). */
+  arguments?: CommandArg[];
+  /** COMMAND DOCS history: [version, description] pairs. */
+  history?: [string, string][];
+  /** COMMAND DOCS doc_flags (`deprecated`, `syscmd`). */
+  docFlags?: string[];
+  /** COMMAND DOCS deprecated_since / replaced_by. */
+  deprecatedSince?: string;
+  replacedBy?: string;
+}
+
+/** A key position from `getKeys`, optionally with its own key-spec flags. */
+export type KeyRef = number | { pos: number; flags: string[] };
+
+/** One COMMAND DOCS argument. */
+export interface CommandArg {
+  name: string;
+  /** string integer double key pattern unix-time pure-token oneof block */
+  type: string;
+  keySpecIndex?: number;
+  token?: string;
+  summary?: string;
+  since?: string;
+  deprecatedSince?: string;
+  /** optional multiple multiple_token */
+  flags?: string[];
+  /** The parts of a oneof or block. */
+  arguments?: CommandArg[];
+}
+
+/** A Redis 7 key specification (COMMAND INFO's 9th field; see Redis's key-specs docs). */
+export interface KeySpec {
+  /** RO RW OW RM access update insert delete not_key incomplete variable_flags */
+  flags: string[];
+  /** Where the search starts: an argument index, or after a keyword. */
+  begin: { index: number } | { keyword: string; startFrom: number };
+  /** Which keys follow: a range (lastKey relative to the first key, -1 = end), or a count. */
+  find: { lastKey: number; keyStep: number; limit: number } | {
+    keyNumIdx: number;
+    firstKey: number;
+    keyStep: number;
+  };
+  notes?: string;
 }
 
 /** A resolved, validated entry of the command table. */
@@ -73,6 +127,8 @@ export interface Command {
   usec: number;
   rejectedCalls: number;
   failedCalls: number;
+  /** Latency histogram (INFO latencystats, LATENCY HISTOGRAM), created on first call. */
+  histogram?: HdrHistogram;
 }
 
 /**

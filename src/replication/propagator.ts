@@ -65,6 +65,14 @@ export class Propagator {
     this.#unit.push({ db: dbId, argv });
   }
 
+  /**
+   * Feeds a command at once, ahead of the unit being collected: Redis 7.0 propagates the DEL
+   * of a key that a command found expired on its own, before the command.
+   */
+  feedNow(dbId: number, argv: string[]): void {
+    for (const s of this.sinks) s.feed(dbId, argv);
+  }
+
   /** Ends a unit: feeds its commands, wrapped in MULTI/EXEC when there are several. */
   end(): void {
     if (--this.#depth > 0) return;

@@ -15,6 +15,8 @@ export interface ObjectValue {
   encoding(): string;
   /** True when the value is empty and the key must be removed (streams stay). */
   isEmpty(): boolean;
+  /** A deep copy sharing no mutable state with this value (COPY). */
+  clone?(): ObjectValue;
 }
 
 /** A stored value: a byte string, or an ObjectValue. */
@@ -31,6 +33,16 @@ export class Database {
   expires = new Map<string, number>();
   /** Average TTL estimate for INFO keyspace (avg_ttl), updated by active expiry. */
   avgTtl = 0;
+  /**
+   * Keys whose string value Redis would hold with the "raw" encoding although SET would pick
+   * int or embstr: the result of APPEND to an existing key, SETRANGE, SETBIT, BITFIELD, BITOP
+   * (they write through dbUnshareStringValue or createObject). Only OBJECT ENCODING/REFCOUNT
+   * read it. `set`, `add` and `delete` clear the mark, so writers call `markRaw` after `set`.
+   */
+  rawStrings = new Set<string>();
+  // RANDOMKEY's iterator and the Map it walks (`data` is replaced by FLUSHDB and SWAPDB).
+  #sampler: MapIterator<string> | null = null;
+  #sampled: Map<string, RedisValue> | null = null;
 
   constructor(readonly id: number, readonly keyspace: Keyspace) {}
 
@@ -46,6 +58,69 @@ export class Database {
   lookup(key: string): RedisValue | undefined {
     if (this.expires.size !== 0 && this.#expireIfNeeded(key)) return undefined;
     return this.data.get(key);
+  }
+
+  /**
+   * `lookup` for reads (Redis lookupKeyRead): also counts keyspace hits and misses, and fires
+   * `keymiss` unless `notify` is false (OBJECT).
+   * @returns the value or undefined
+   */
+  lookupRead(key: string, notify = true): RedisValue | undefined {
+    const v = this.lookup(key);
+    const ks = this.keyspace;
+    if (v !== undefined) {
+      ks.stats.keyspaceHits++;
+    } else {
+      ks.stats.keyspaceMisses++;
+      if (notify) ks.hooks.notify("m", "keymiss", key, this.id);
+    }
+    return v;
+  }
+
+  /**
+   * A pseudo-random key, possibly logically expired; undefined when the db is empty.
+   * A Map has no random access, so this keeps one iterator per db and moves it on by a random
+   * 1..64 entries per call, wrapping around: O(1) amortised. Over up to 64 keys the pick is
+   * uniform; beyond that, successive picks walk the keyspace in random strides.
+   */
+  sampleKey(): string | undefined {
+    const data = this.data;
+    if (data.size === 0) return undefined;
+    let it = this.#sampler;
+    if (it === null || this.#sampled !== data) {
+      it = data.keys();
+      this.#sampled = data;
+    }
+    let skip = Math.floor(Math.random() * Math.min(data.size, 64));
+    for (;;) {
+      const r = it.next();
+      if (r.done) {
+        it = data.keys();
+        continue;
+      }
+      if (skip-- === 0) {
+        this.#sampler = it;
+        return r.value;
+      }
+    }
+  }
+
+  /**
+   * Moves the RANDOMKEY iterator on by one key, so that it does not keep alive the hash tables
+   * V8 replaced since (see store/scan.ts). Called periodically.
+   */
+  refreshSampler(): void {
+    const it = this.#sampler;
+    if (it === null) return;
+    if (this.#sampled !== this.data || it.next().done) {
+      this.#sampler = null;
+      this.#sampled = null;
+    }
+  }
+
+  /** Marks the string at `key` as "raw"-encoded (see `rawStrings`); call after `set`. */
+  markRaw(key: string): void {
+    this.rawStrings.add(key);
   }
 
   /** The string at `key`, or undefined; throws WRONGTYPE for other types. */
@@ -74,12 +149,14 @@ export class Database {
   set(key: string, value: RedisValue, keepTtl = false): void {
     this.data.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
   }
 
   /** Adds a brand-new key (caller checked it is absent) and signals it. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
     this.keyspace.keyAdded(this, key);
   }
@@ -91,6 +168,7 @@ export class Database {
   delete(key: string): boolean {
     if (!this.data.delete(key)) return false;
     if (this.expires.size !== 0) this.expires.delete(key);
+    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
     return true;
   }
@@ -124,6 +202,7 @@ export class Database {
     const n = this.data.size;
     this.data = new Map();
     this.expires = new Map();
+    this.rawStrings = new Set();
     this.avgTtl = 0;
     return n;
   }

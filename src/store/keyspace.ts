@@ -4,6 +4,7 @@
 // `activeExpireCycle`, Redis's expire.c algorithm adapted to JS Maps).
 
 import { Database } from "./database.ts";
+import { ScanCursors } from "./scan.ts";
 
 /** What the keyspace needs from the server around it. */
 export interface KeyspaceHooks {
@@ -59,6 +60,8 @@ export class Keyspace {
   blockedOn: ((db: Database, key: string) => boolean) | null = null;
   #expireIter: (IterableIterator<[string, number]> | null)[];
   hooks: KeyspaceHooks;
+  /** Parked SCAN iterators of every db and collection. */
+  readonly scans = new ScanCursors();
 
   constructor(count: number, hooks: KeyspaceHooks) {
     this.hooks = hooks;
@@ -153,12 +156,15 @@ export class Keyspace {
 
   /**
    * Deletes an expired key on a master: removes it, propagates DEL, fires `expired`.
+   * Like Redis (deleteExpiredKeyAndPropagate) this does not count as a change (`dirty`): the
+   * DEL is propagated here, and the command that ran into the expired key must not be
+   * propagated for it (a GET, or an EXPIRE that then found no key).
    */
   expireKey(db: Database, key: string): void {
     db.data.delete(key);
     db.expires.delete(key);
+    if (db.rawStrings.size !== 0) db.rawStrings.delete(key);
     this.stats.expiredKeys++;
-    this.dirty++;
     if (this.#watchCount !== 0) this.touch(db, key);
     this.hooks.notify("x", "expired", key, db.id);
     this.hooks.propagate(db.id, ["DEL", key]);
@@ -172,6 +178,7 @@ export class Keyspace {
    * of cycles.
    */
   activeExpireCycle(budgetMs: number): void {
+    this.maintainIterators();
     if (!this.activeExpireEnabled || this.isReplica() || this.expirePaused) return;
     const start = performance.now();
     const now = Date.now();
@@ -225,6 +232,15 @@ export class Keyspace {
     this.#finishCycle(start, sampledTotal, expiredTotal);
   }
 
+  /**
+   * Moves parked SCAN and RANDOMKEY iterators on so they do not pin replaced hash tables
+   * (store/scan.ts). Runs from the cron, through `activeExpireCycle`, even when expiry is off.
+   */
+  maintainIterators(): void {
+    this.scans.maintain(this.dirty);
+    for (const db of this.dbs) db.refreshSampler();
+  }
+
   #finishCycle(start: number, sampled: number, expired: number): void {
     this.stats.expireCycleCpuMs += performance.now() - start;
     const perc = sampled === 0 ? 0 : expired / sampled;
@@ -249,6 +265,7 @@ export class Keyspace {
     this.touchAll(dbb);
     [da.data, dbb.data] = [dbb.data, da.data];
     [da.expires, dbb.expires] = [dbb.expires, da.expires];
+    [da.rawStrings, dbb.rawStrings] = [dbb.rawStrings, da.rawStrings];
     [da.avgTtl, dbb.avgTtl] = [dbb.avgTtl, da.avgTtl];
     this.#expireIter[a] = null;
     this.#expireIter[b] = null;

@@ -1,6 +1,8 @@
 // Redis's glob matcher (util.c stringmatchlen), used by KEYS, SCAN MATCH, PSUBSCRIBE and
 // CONFIG GET: `*`, `?`, `[abc]`, `[^a-z]`, `[!...]` is not special, `\x` escapes.
 // Operates on byte strings (one char per byte).
+// Ranges compare bytes as C's signed `char`, as Redis does on x86/ARM Linux, so `[a-\xff]`
+// means [-1, 97] and does not match "b" or "\x80".
 
 /**
  * True when `str` matches the glob `pattern`.
@@ -8,7 +10,17 @@
  */
 export function globMatch(pattern: string, str: string, nocase = false): boolean {
   if (pattern === "*") return true;
+  SKIP.longer = false;
   return match(pattern, 0, str, 0, nocase, 0);
+}
+
+// Redis's skipLongerMatches (CVE-2022-36021 fix): once the rest of the pattern after a `*`
+// failed to match at every position, no earlier `*` can help, so the whole match fails fast
+// instead of backtracking exponentially on patterns like "*a*a*a*a*b".
+const SKIP = { longer: false };
+
+function signed(c: number): number {
+  return c > 127 ? c - 256 : c;
 }
 
 function lower(c: number): number {
@@ -35,8 +47,10 @@ function match(
         if (pi + 1 === plen) return true;
         while (si < slen) {
           if (match(p, pi + 1, s, si, nocase, depth + 1)) return true;
+          if (SKIP.longer) return false;
           si++;
         }
+        SKIP.longer = true;
         return false;
       }
       case 63: // ?
@@ -47,7 +61,7 @@ function match(
         const not = pi < plen && p.charCodeAt(pi) === 94; // ^
         if (not) pi++;
         let matched = false;
-        let c = s.charCodeAt(si);
+        let c = signed(s.charCodeAt(si));
         if (nocase) c = lower(c);
         for (;;) {
           if (pi >= plen) {
@@ -61,8 +75,8 @@ function match(
           } else if (q === 93) { // ]
             break;
           } else if (pi + 2 < plen && p.charCodeAt(pi + 1) === 45) { // a-z
-            let start = p.charCodeAt(pi);
-            let end = p.charCodeAt(pi + 2);
+            let start = signed(p.charCodeAt(pi));
+            let end = signed(p.charCodeAt(pi + 2));
             if (start > end) [start, end] = [end, start];
             if (nocase) {
               start = lower(start);
@@ -71,7 +85,7 @@ function match(
             pi += 2;
             if (c >= start && c <= end) matched = true;
           } else {
-            let x = q;
+            let x = signed(q);
             if (nocase) x = lower(x);
             if (x === c) matched = true;
           }

@@ -59,36 +59,42 @@ export function normInt(v: bigint): number | bigint {
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
 }
 
-const FLOAT_RE =
-  /^[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|0[xX][0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?(?:[pP][+-]?\d+)?)$/;
+const DEC_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX_RE = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 
 /**
- * Redis string2ld / strtold: accepts what strtold accepts with no leading or trailing space,
- * including "inf", "-inf", "+inf", "infinity" (any case); rejects "nan".
+ * Redis getDoubleFromObject (strtod plus its checks): the whole string must parse, no leading
+ * space, "inf"/"infinity" in any case allowed, nan rejected, and a value that overflows to
+ * infinity or underflows to zero (ERANGE) rejected. Hex floats are accepted as strtod does.
  * @returns the value, or null when invalid
  */
 export function parseFloatStrict(s: string): number | null {
-  if (s.length === 0 || s.length > 5000) return null;
+  const n = s.length;
+  if (n === 0) return null;
   const c0 = s.charCodeAt(0);
-  if (c0 === 32 || c0 === 9 || c0 === 10 || c0 === 13 || c0 === 11 || c0 === 12) return null;
+  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return null;
+  if (DEC_RE.test(s)) {
+    const v = Number(s);
+    if (!Number.isFinite(v)) return null; // overflow
+    if (v === 0 && /[1-9]/.test(s.replace(/[eE].*$/, ""))) return null; // underflow
+    return v;
+  }
   const lower = s.toLowerCase();
-  const body = lower[0] === "+" || lower[0] === "-" ? lower.slice(1) : lower;
-  if (body === "inf" || body === "infinity") return lower[0] === "-" ? -Infinity : Infinity;
-  if (!FLOAT_RE.test(s)) return null;
-  let v: number;
-  if (/0x/i.test(s)) v = parseHexFloat(s);
-  else v = Number(s);
-  if (Number.isNaN(v)) return null;
-  return v;
-}
-
-function parseHexFloat(s: string): number {
-  const m = /^([+-]?)0x([0-9a-f]*)(?:\.([0-9a-f]*))?(?:p([+-]?\d+))?$/i.exec(s);
-  if (!m) return NaN;
-  let v = parseInt(m[2] || "0", 16);
+  const body = c0 === 43 || c0 === 45 ? lower.slice(1) : lower;
+  if (body === "inf" || body === "infinity") return c0 === 45 ? -Infinity : Infinity;
+  const m = HEX_RE.exec(s);
+  if (m === null || (m[2] === "" && (m[3] ?? "") === "")) return null;
+  let v = 0;
+  for (const ch of m[2]) v = v * 16 + parseInt(ch, 16);
   const frac = m[3] ?? "";
-  for (let i = 0; i < frac.length; i++) v += parseInt(frac[i], 16) / Math.pow(16, i + 1);
-  if (m[4]) v *= Math.pow(2, parseInt(m[4], 10));
+  let scale = 1 / 16;
+  for (const ch of frac) {
+    v += parseInt(ch, 16) * scale;
+    scale /= 16;
+  }
+  if (m[4] !== undefined) v *= Math.pow(2, parseInt(m[4], 10));
+  if (!Number.isFinite(v)) return null;
+  if (v === 0 && /[1-9a-fA-F]/.test(m[2] + frac)) return null;
   return m[1] === "-" ? -v : v;
 }
 
@@ -102,7 +108,7 @@ export function formatDouble(v: number): string {
   if (Number.isNaN(v)) return "nan";
   if (Object.is(v, -0)) return "-0";
   if (Number.isInteger(v) && Math.abs(v) < 1e17) return String(v);
-  const m = /^(-?)(\d)\.(\d+)e([+-]\d+)$/.exec(v.toExponential(16))!;
+  const m = /^(-?)(\d)\.(\d+)e([+-]\d+)$/.exec(sig17(v))!;
   const sign = m[1];
   const digits = (m[2] + m[3]).replace(/0+$/, "") || "0";
   const exp = parseInt(m[4], 10);
@@ -116,29 +122,45 @@ export function formatDouble(v: number): string {
   return `${sign}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
 }
 
-/**
- * INCRBYFLOAT / HINCRBYFLOAT output: Redis formats long doubles with `%.17Lf` and trims
- * trailing zeros (ld2string humanfriendly mode), never exponent form.
- */
-export function formatLongDouble(v: number): string {
-  if (v === Infinity) return "inf";
-  if (v === -Infinity) return "-inf";
-  if (Number.isInteger(v) && Math.abs(v) < 1e21) return Object.is(v, -0) ? "0" : v.toFixed(0);
-  // Use the shortest round-trip decimal, expanded without exponent.
-  const s = expandExponent(String(v));
-  if (s.includes(".")) {
-    const t = s.replace(/0+$/, "").replace(/\.$/, "");
-    return t === "-0" ? "0" : t;
+// 17 significant digits in toExponential form, rounded half to even on exact ties like glibc
+// (toExponential breaks ties upward). A tie needs the exact expansion to stop at digit 18 with
+// a 5, so only those candidates take the exact BigInt path.
+function sig17(v: number): string {
+  const e18 = v.toExponential(17);
+  if (e18[e18.indexOf("e") - 1] !== "5") return v.toExponential(16);
+  const { digits, k } = exactDecimal(Math.abs(v));
+  if (digits.length !== 18 || digits[17] !== "5") return v.toExponential(16);
+  let sciExp = k + digits.length - 1;
+  let head = BigInt(digits.slice(0, 17));
+  if ((head & 1n) === 1n) head += 1n;
+  let hs = head.toString();
+  if (hs.length > 17) {
+    hs = hs.slice(0, 17);
+    sciExp += 1;
   }
-  return s;
+  return `${v < 0 ? "-" : ""}${hs[0]}.${hs.slice(1)}e${sciExp >= 0 ? "+" : "-"}${Math.abs(sciExp)}`;
 }
 
-function expandExponent(s: string): string {
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (!m) return s;
-  const digits = m[2] + (m[3] ?? "");
-  const exp = parseInt(m[4], 10);
-  if (exp < 0) return `${m[1]}0.${"0".repeat(-exp - 1)}${digits}`;
-  if (digits.length <= exp + 1) return m[1] + digits + "0".repeat(exp + 1 - digits.length);
-  return `${m[1]}${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+// The exact decimal value of a positive finite double as digits (no trailing zeros) and k,
+// with value = digits * 10^k.
+function exactDecimal(v: number): { digits: string; k: number } {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, v);
+  const hi = dv.getUint32(0);
+  const lo = dv.getUint32(4);
+  const bexp = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  let e2: number;
+  if (bexp === 0) e2 = -1074;
+  else {
+    mant |= 1n << 52n;
+    e2 = bexp - 1075;
+  }
+  // m * 2^e2 = m * 5^-e2 * 10^e2 for negative e2.
+  let digits = e2 >= 0 ? (mant << BigInt(e2)).toString() : (mant * 5n ** BigInt(-e2)).toString();
+  let k = e2 >= 0 ? 0 : e2;
+  const t = digits.replace(/0+$/, "");
+  k += digits.length - t.length;
+  digits = t;
+  return { digits, k };
 }

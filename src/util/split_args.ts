@@ -4,8 +4,14 @@
 
 const HEX = "0123456789abcdefABCDEF";
 
+// isspace(): skips blanks between arguments and follows a closing quote.
 function isSpace(c: string): boolean {
   return c === " " || c === "\n" || c === "\r" || c === "\t" || c === "\v" || c === "\f";
+}
+
+// What ends an unquoted token in sdssplitargs: only ' ', \n, \r, \t (and NUL).
+function endsToken(c: string): boolean {
+  return c === " " || c === "\n" || c === "\r" || c === "\t" || c === "\0";
 }
 
 function hexVal(c: string): number {
@@ -77,7 +83,7 @@ export function splitArgs(line: string): string[] | null {
       } else {
         if (i >= n) break;
         const c = line[i];
-        if (isSpace(c)) break;
+        if (endsToken(c)) break;
         if (c === '"') inDq = true;
         else if (c === "'") inSq = true;
         else cur += c;

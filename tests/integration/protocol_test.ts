@@ -65,3 +65,17 @@ Deno.test("HELLO 3 switches to RESP3 replies", async () => {
     await s.close();
   }
 });
+
+Deno.test("a normal client over client-output-buffer-limit is disconnected", async () => {
+  const s = await startServer(["--client-output-buffer-limit", "normal 1mb 0 0"]);
+  const c = await RespClient.connect(s.port);
+  try {
+    assert.deepEqual(await c.call("SET", "big", "x".repeat(300 * 1024)), { status: "OK" });
+    // Four 300 KiB replies produced by one read exceed the 1 MiB hard limit.
+    await c.writeRaw("GET big\r\nGET big\r\nGET big\r\nGET big\r\n");
+    assert.equal(await c.closedByPeer(5000), true);
+  } finally {
+    c.close();
+    await s.close();
+  }
+});

@@ -1,0 +1,777 @@
+// `deno task bench`: our server against a real redis-server, both driven by redis-benchmark.
+// Runs are interleaved (ours, redis, ours, redis ...) per test and round, reported as median
+// ops/s with the ours/redis ratio; then the same with each server pinned to CPU 0 and the
+// client to CPU 1 (server-limited), then RSS per key after loading small keys into each.
+// Every process started here is stopped by PID in a finally block; every loop is bounded.
+
+import { startTaskFlags } from "./compile.ts";
+
+const REPO = new URL("../", import.meta.url).pathname;
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const HOST = "127.0.0.1";
+const RANDOM_KEYSPACE = 1_000_000;
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+const USAGE = `Usage: deno task bench [options]
+  --rounds N       rounds per test, interleaved ours/redis (default 3)
+  --requests N     requests per run at -P 1; -P 16 runs use 5x (default 100000)
+  --clients N      redis-benchmark -c (default 50)
+  --keys N         keys loaded for the memory measurement (default 1000000)
+  --timeout S      seconds before one redis-benchmark run is killed (default 300)
+  --quick          smoke run: 1 round, 20000 requests, 200000 keys
+  --no-pinned      skip the CPU-pinned (server-limited) table
+  --no-memory      skip the memory measurement
+  --out FILE       also write the final markdown report to FILE
+  --help           this text`;
+
+/** Command-line options. */
+export interface BenchOptions {
+  rounds: number;
+  requests: number;
+  clients: number;
+  keys: number;
+  timeoutMs: number;
+  pinned: boolean;
+  memory: boolean;
+  out?: string;
+}
+
+/** One redis-benchmark test configuration. */
+interface Case {
+  /** redis-benchmark -t name. */
+  test: string;
+  /** The test's name in the CSV output. */
+  csvName: string;
+  label: string;
+  pipeline: number;
+  /** -d value; null for tests whose payload does not depend on it (PING, INCR). */
+  dataSize: number | null;
+  random: boolean;
+  /** A command that must not error for the case to be run against a server. */
+  probe: string[];
+}
+
+/** Median ops/s per server, null when no run produced a number. */
+interface CaseResult {
+  c: Case;
+  ours: number | null;
+  redis: number | null;
+}
+
+interface Proc {
+  name: string;
+  cmd: string[];
+  child: Deno.ChildProcess;
+  pid: number;
+  exited: boolean;
+}
+
+interface ServerPair {
+  ours: { proc: Proc; port: number };
+  redis: { proc: Proc; port: number };
+}
+
+/** Every child still running, so a failure or Ctrl-C can stop each one by its PID. */
+const live = new Set<Proc>();
+/** The exact commands run, for the report. */
+const commandLog: string[] = [];
+
+function parseOptions(args: string[]): BenchOptions | null {
+  const o: BenchOptions = {
+    rounds: 3,
+    requests: 100_000,
+    clients: 50,
+    keys: 1_000_000,
+    timeoutMs: 300_000,
+    pinned: true,
+    memory: true,
+  };
+  let quick = false;
+  const explicit = new Set<string>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const num = (): number => {
+      const v = Number(args[++i]);
+      if (!Number.isInteger(v) || v <= 0) throw new RangeError(`Bad value for ${a}: ${args[i]}`);
+      explicit.add(a);
+      return v;
+    };
+    switch (a) {
+      case "--rounds":
+        o.rounds = num();
+        break;
+      case "--requests":
+        o.requests = num();
+        break;
+      case "--clients":
+        o.clients = num();
+        break;
+      case "--keys":
+        o.keys = num();
+        break;
+      case "--timeout":
+        o.timeoutMs = num() * 1000;
+        break;
+      case "--":
+        break;
+      case "--quick":
+        quick = true;
+        break;
+      case "--no-pinned":
+        o.pinned = false;
+        break;
+      case "--no-memory":
+        o.memory = false;
+        break;
+      case "--out":
+        if (i + 1 >= args.length) throw new RangeError("Missing value for --out");
+        o.out = args[++i];
+        break;
+      case "--help":
+      case "-h":
+        return null;
+      default:
+        throw new RangeError(`Unknown option: ${a}`);
+    }
+  }
+  if (quick) {
+    if (!explicit.has("--rounds")) o.rounds = 1;
+    if (!explicit.has("--requests")) o.requests = 20_000;
+    if (!explicit.has("--keys")) o.keys = 200_000;
+  }
+  return o;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const p of [1, 16]) {
+    out.push(mk("ping_mbulk", "PING_MBULK", "PING", p, null, false, ["PING"]));
+    for (const d of [3, 1024]) {
+      out.push(mk("set", "SET", "SET", p, d, false, ["SET", "bench:probe", "v"]));
+      out.push(mk("get", "GET", "GET", p, d, false, ["GET", "bench:probe"]));
+    }
+    out.push(mk("incr", "INCR", "INCR", p, null, false, ["INCR", "bench:probe:n"]));
+    for (const d of [3, 1024]) {
+      out.push(mk("mset", "MSET (10 keys)", "MSET (10 keys)", p, d, false, ["MSET", "a", "1"]));
+    }
+  }
+  for (const p of [1, 16]) {
+    out.push(mk("set", "SET", "SET -r 1000000", p, 3, true, ["SET", "bench:probe", "v"]));
+    out.push(mk("get", "GET", "GET -r 1000000", p, 3, true, ["GET", "bench:probe"]));
+  }
+  return out;
+}
+
+function mk(
+  test: string,
+  csvName: string,
+  label: string,
+  pipeline: number,
+  dataSize: number | null,
+  random: boolean,
+  probe: string[],
+): Case {
+  return { test, csvName, label, pipeline, dataSize, random, probe };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes
+
+/** Shell-style rendering of an argv, for printing the exact commands. */
+function shellQuote(argv: string[]): string {
+  return argv.map((a) => (a === "" ? '""' : /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(" ");
+}
+
+function spawn(name: string, cmd: string[], piped: boolean): Proc {
+  const child = new Deno.Command(cmd[0], {
+    args: cmd.slice(1),
+    cwd: REPO,
+    stdin: "null",
+    stdout: piped ? "piped" : "null",
+    stderr: piped ? "piped" : "null",
+  }).spawn();
+  const proc: Proc = { name, cmd, child, pid: child.pid, exited: false };
+  live.add(proc);
+  child.status.then(() => {
+    proc.exited = true;
+    live.delete(proc);
+  });
+  return proc;
+}
+
+function signal(proc: Proc, sig: Deno.Signal): void {
+  if (proc.exited) return;
+  try {
+    proc.child.kill(sig);
+  } catch {
+    // exited between the check and the kill
+  }
+}
+
+/** SIGTERM, then SIGKILL if the process is still there after a few seconds. */
+async function stop(proc: Proc): Promise<void> {
+  signal(proc, "SIGTERM");
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      signal(proc, "SIGKILL");
+      resolve();
+    }, STOP_TIMEOUT_MS);
+  });
+  await Promise.race([proc.child.status, late]);
+  clearTimeout(timer);
+  await proc.child.status;
+}
+
+function stopAllNow(): void {
+  for (const p of live) signal(p, "SIGKILL");
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: HOST, port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+async function waitForPort(proc: Proc, port: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (proc.exited) throw new Error(`${proc.name} exited during startup`);
+    try {
+      const c = await Deno.connect({ hostname: HOST, port });
+      c.close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error(`${proc.name} not listening on port ${port} after ${START_TIMEOUT_MS} ms`);
+}
+
+async function startPair(dir: string, pinned: boolean): Promise<ServerPair> {
+  const pin = pinned ? ["taskset", "-c", "0"] : [];
+  const flags = startTaskFlags(await Deno.readTextFile(`${REPO}deno.json`));
+  const oursPort = freePort();
+  const oursCmd = [
+    ...pin,
+    Deno.execPath(),
+    "run",
+    ...flags,
+    MAIN,
+    "--port",
+    String(oursPort),
+    "--bind",
+    HOST,
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--logfile",
+    `${dir}/ours.log`,
+  ];
+  const ours = spawn("ours", oursCmd, false);
+  const redisPort = freePort();
+  const redisCmd = [
+    ...pin,
+    "redis-server",
+    "--port",
+    String(redisPort),
+    "--bind",
+    HOST,
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--logfile",
+    `${dir}/redis.log`,
+  ];
+  const redis = spawn("redis", redisCmd, false);
+  try {
+    await waitForPort(ours, oursPort);
+    await waitForPort(redis, redisPort);
+  } catch (err) {
+    for (const f of ["ours.log", "redis.log"]) {
+      const text = await Deno.readTextFile(`${dir}/${f}`).catch(() => "");
+      if (text) console.error(`--- ${f} (last lines)\n${text.split("\n").slice(-15).join("\n")}`);
+    }
+    await stop(ours);
+    await stop(redis);
+    throw err;
+  }
+  for (const [cmd, p] of [[oursCmd, ours], [redisCmd, redis]] as const) {
+    const line = `${shellQuote(cmd)}   # ${p.name}, pid ${p.pid}`;
+    console.log(`$ ${line}`);
+    commandLog.push(line);
+  }
+  return { ours: { proc: ours, port: oursPort }, redis: { proc: redis, port: redisPort } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// RESP over a plain socket: probes and the key loader
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function encodeCommand(argv: string[]): string {
+  let s = `*${argv.length}\r\n`;
+  for (const a of argv) s += `$${a.length}\r\n${a}\r\n`;
+  return s;
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let rest = bytes;
+  for (let i = 0; i < 1_000_000 && rest.length > 0; i++) {
+    const n = await conn.write(rest);
+    rest = rest.subarray(n);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out: ${what}`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Reads `count` single-line replies (+OK, -ERR, :n), in batches.
+ * @returns the first error line seen, or null
+ */
+async function readLines(
+  conn: Deno.Conn,
+  buf: Uint8Array,
+  count: number,
+  deadline: number,
+): Promise<string | null> {
+  let seen = 0;
+  let firstError: string | null = null;
+  let atStart = true;
+  let errLine: string | null = null;
+  while (seen < count) {
+    if (Date.now() > deadline) throw new Error("Timed out reading replies");
+    const n = await withTimeout(conn.read(buf), Math.max(deadline - Date.now(), 1), "read");
+    if (n === null) throw new Error("Connection closed by the server");
+    for (let i = 0; i < n; i++) {
+      const b = buf[i];
+      if (atStart) {
+        atStart = false;
+        if (b === 0x2d && firstError === null) errLine = "";
+      }
+      if (errLine !== null && b !== 0x0d && b !== 0x0a) errLine += String.fromCharCode(b);
+      if (b === 0x0a) {
+        seen++;
+        atStart = true;
+        if (errLine !== null) {
+          firstError = errLine;
+          errLine = null;
+        }
+      }
+    }
+  }
+  return firstError;
+}
+
+/**
+ * Sends one command and returns the first line of the reply (e.g. `+OK`, `-ERR ...`, `$3`).
+ * Throws on timeout or a closed connection.
+ */
+async function probe(port: number, argv: string[], timeoutMs = 5000): Promise<string> {
+  const conn = await withTimeout(Deno.connect({ hostname: HOST, port }), timeoutMs, "connect");
+  try {
+    await writeAll(conn, enc.encode(encodeCommand(argv)));
+    const buf = new Uint8Array(4096);
+    const deadline = Date.now() + timeoutMs;
+    let text = "";
+    for (let i = 0; i < 1000 && !text.includes("\r\n"); i++) {
+      const n = await withTimeout(conn.read(buf), Math.max(deadline - Date.now(), 1), "probe");
+      if (n === null) throw new Error("Connection closed by the server");
+      text += dec.decode(buf.subarray(0, n));
+    }
+    return text.slice(0, text.indexOf("\r\n"));
+  } finally {
+    conn.close();
+  }
+}
+
+/** The reply of `probe`, or its failure as text. */
+async function probeText(port: number, argv: string[]): Promise<string> {
+  try {
+    return await probe(port, argv);
+  } catch (err) {
+    return `-${(err as Error).message}`;
+  }
+}
+
+/** SETs `key:<12 digits>` = "xxx" for `n` keys, pipelined in batches of 1000. */
+async function loadKeys(port: number, n: number): Promise<void> {
+  const conn = await Deno.connect({ hostname: HOST, port });
+  try {
+    const batch = 1000;
+    const buf = new Uint8Array(64 * 1024);
+    const deadline = Date.now() + 600_000;
+    for (let start = 0; start < n; start += batch) {
+      const end = Math.min(start + batch, n);
+      let req = "";
+      for (let i = start; i < end; i++) {
+        req += encodeCommand(["SET", `key:${String(i).padStart(12, "0")}`, "xxx"]);
+      }
+      await writeAll(conn, enc.encode(req));
+      const err = await readLines(conn, buf, end - start, deadline);
+      if (err !== null) throw new Error(`Loader got an error reply: ${err}`);
+    }
+  } finally {
+    conn.close();
+  }
+}
+
+/** Reads a /proc file through `cat` (see rssBytes). */
+async function readProc(path: string): Promise<string> {
+  const out = await new Deno.Command("cat", { args: [path], stdout: "piped" }).output();
+  if (!out.success) throw new Error(`Cannot read ${path}`);
+  return dec.decode(out.stdout);
+}
+
+/**
+ * VmRSS of a process in bytes, from /proc/<pid>/status. Read through `cat` because Deno only
+ * lets --allow-all read another process's /proc entries, and the bench task runs narrower.
+ */
+async function rssBytes(pid: number): Promise<number> {
+  const m = (await readProc(`/proc/${pid}/status`)).match(/^VmRSS:\s+(\d+)\s+kB/m);
+  if (!m) throw new Error(`No VmRSS in /proc/${pid}/status`);
+  return Number(m[1]) * 1024;
+}
+
+// ---------------------------------------------------------------------------------------------
+// redis-benchmark
+
+/** Parses `redis-benchmark --csv` output; returns rps per test name. */
+export function parseCsv(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const m = line.trim().match(/^"([^"]*)","([^"]*)"/);
+    if (!m || m[1] === "test") continue;
+    const rps = Number(m[2]);
+    if (Number.isFinite(rps) && rps > 0) out.set(m[1], rps);
+  }
+  return out;
+}
+
+function benchCommand(port: number, c: Case, o: BenchOptions, pinned: boolean): string[] {
+  const n = c.pipeline > 1 ? o.requests * 5 : o.requests;
+  const cmd = [
+    ...(pinned ? ["taskset", "-c", "1"] : []),
+    "redis-benchmark",
+    "-h",
+    HOST,
+    "-p",
+    String(port),
+    "-c",
+    String(o.clients),
+    "-n",
+    String(n),
+    "-P",
+    String(c.pipeline),
+    "-t",
+    c.test,
+  ];
+  if (c.dataSize !== null) cmd.push("-d", String(c.dataSize));
+  if (c.random) cmd.push("-r", String(RANDOM_KEYSPACE));
+  cmd.push("--csv");
+  return cmd;
+}
+
+/** One redis-benchmark run: ops/s, or null (with the reason printed) when it failed. */
+async function runOnce(cmd: string[], c: Case, timeoutMs: number): Promise<number | null> {
+  const proc = spawn("redis-benchmark", cmd, true);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    signal(proc, "SIGKILL");
+  }, timeoutMs);
+  try {
+    const out = await proc.child.output();
+    if (timedOut) {
+      console.log(`    timed out after ${timeoutMs / 1000} s`);
+      return null;
+    }
+    const rps = parseCsv(dec.decode(out.stdout)).get(c.csvName) ?? null;
+    if (rps === null || !out.success) {
+      const why = (dec.decode(out.stderr) + dec.decode(out.stdout)).split("\n")
+        .filter((l) => l && !l.startsWith("WARNING") && !l.startsWith('"')).slice(0, 2).join(" | ");
+      console.log(`    failed (exit ${out.code}): ${why || "no CSV row"}`);
+      return null;
+    }
+    return rps;
+  } finally {
+    clearTimeout(timer);
+    await stop(proc);
+  }
+}
+
+/** Median of the numbers, null for none. */
+export function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+async function runMatrix(
+  pair: ServerPair,
+  o: BenchOptions,
+  pinned: boolean,
+): Promise<CaseResult[]> {
+  const all = cases();
+  const servers = [
+    { key: "ours" as const, port: pair.ours.port, proc: pair.ours.proc },
+    { key: "redis" as const, port: pair.redis.port, proc: pair.redis.proc },
+  ];
+  // A command the server rejects is reported n/a instead of timing an error reply.
+  const usable = new Map<string, boolean>();
+  for (const s of servers) {
+    for (const c of all) {
+      const id = `${s.key} ${c.probe[0]}`;
+      if (usable.has(id)) continue;
+      const first = await probeText(s.port, c.probe);
+      usable.set(id, !first.startsWith("-"));
+      if (first.startsWith("-")) console.log(`  ${s.key}: ${c.probe[0]} unusable (${first}): n/a`);
+    }
+  }
+  const samples = all.map(() => ({ ours: [] as number[], redis: [] as number[] }));
+  for (let r = 1; r <= o.rounds; r++) {
+    for (let i = 0; i < all.length; i++) {
+      const c = all[i];
+      for (const s of servers) {
+        if (!usable.get(`${s.key} ${c.probe[0]}`)) continue;
+        if (s.proc.exited) {
+          console.log(`  ${s.key} has exited; skipping`);
+          continue;
+        }
+        const cmd = benchCommand(s.port, c, o, pinned);
+        if (r === 1) commandLog.push(shellQuote(cmd));
+        const rps = await runOnce(cmd, c, o.timeoutMs);
+        const shown = rps === null ? "n/a" : fmtOps(rps);
+        console.log(
+          `  r${r} ${c.label} -P ${c.pipeline} -d ${c.dataSize ?? "-"} ${s.key}: ${shown}` +
+            `   $ ${shellQuote(cmd)}`,
+        );
+        if (rps !== null) samples[i][s.key].push(rps);
+      }
+    }
+  }
+  return all.map((c, i) => ({ c, ours: median(samples[i].ours), redis: median(samples[i].redis) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Memory
+
+interface MemoryResult {
+  name: string;
+  before: number;
+  after: number;
+  dbsize: string;
+  perKey: number | null;
+}
+
+async function measureMemory(pair: ServerPair, keys: number): Promise<MemoryResult[]> {
+  const out: MemoryResult[] = [];
+  for (const [name, s] of [["ours", pair.ours], ["redis", pair.redis]] as const) {
+    await probeText(s.port, ["PING"]);
+    const before = await rssBytes(s.proc.pid);
+    const t0 = Date.now();
+    let perKey: number | null = null;
+    let loaded = false;
+    try {
+      await loadKeys(s.port, keys);
+      loaded = true;
+      console.log(`  ${name}: loaded ${keys} keys in ${Date.now() - t0} ms`);
+    } catch (err) {
+      console.log(`  ${name}: loading failed: ${(err as Error).message}`);
+    }
+    // Let the allocator and GC settle briefly before sampling.
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await rssBytes(s.proc.pid);
+    const dbsizeLine = await probeText(s.port, ["DBSIZE"]);
+    const dbsize = dbsizeLine.startsWith(":") ? dbsizeLine.slice(1) : "n/a";
+    if (loaded && (dbsize === "n/a" || Number(dbsize) >= keys)) perKey = (after - before) / keys;
+    out.push({ name, before, after, dbsize, perKey });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function fmtOps(x: number | null): string {
+  return x === null ? "n/a" : Math.round(x).toLocaleString("en-US");
+}
+
+function fmtRatio(a: number | null, b: number | null): string {
+  return a === null || b === null || b === 0 ? "n/a" : (a / b).toFixed(2);
+}
+
+function fmtMiB(x: number): string {
+  return `${(x / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** Markdown table of median ops/s and the ours/redis ratio. */
+export function throughputTable(results: CaseResult[]): string {
+  const lines = [
+    "| test | -P | -d | ours ops/s | redis ops/s | ours/redis |",
+    "| --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const { c, ours, redis } of results) {
+    lines.push(
+      `| ${c.label} | ${c.pipeline} | ${c.dataSize ?? "-"} | ${fmtOps(ours)} | ${fmtOps(redis)} | ${
+        fmtRatio(ours, redis)
+      } |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+function memoryTable(rows: MemoryResult[], keys: number): string {
+  const lines = [
+    `| server | RSS empty | RSS with ${keys.toLocaleString("en-US")} keys | DBSIZE | bytes/key |`,
+    "| --- | ---: | ---: | ---: | ---: |",
+  ];
+  for (const r of rows) {
+    const pk = r.perKey === null ? "n/a" : r.perKey.toFixed(1);
+    lines.push(`| ${r.name} | ${fmtMiB(r.before)} | ${fmtMiB(r.after)} | ${r.dbsize} | ${pk} |`);
+  }
+  const [ours, redis] = [rows.find((r) => r.name === "ours"), rows.find((r) => r.name === "redis")];
+  lines.push("", `bytes/key ours/redis: ${fmtRatio(ours?.perKey ?? null, redis?.perKey ?? null)}`);
+  return lines.join("\n");
+}
+
+async function versionOf(cmd: string[]): Promise<string> {
+  try {
+    const out = await new Deno.Command(cmd[0], { args: cmd.slice(1), stdout: "piped" }).output();
+    return dec.decode(out.stdout).split("\n")[0].trim();
+  } catch {
+    return "not found";
+  }
+}
+
+function hasBinary(name: string): boolean {
+  try {
+    return new Deno.Command("which", { args: [name], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+async function cpuModel(): Promise<string> {
+  const info = await readProc("/proc/cpuinfo").catch(() => "");
+  return info.match(/^model name\s*:\s*(.*)$/m)?.[1] ?? "unknown";
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(args: string[]): Promise<number> {
+  let o: BenchOptions | null;
+  try {
+    o = parseOptions(args);
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (o === null) {
+    console.log(USAGE);
+    return 0;
+  }
+  for (const bin of ["redis-server", "redis-benchmark"]) {
+    if (!hasBinary(bin)) {
+      console.error(`${bin} is not installed (apt-get install redis-server redis-tools)`);
+      return 1;
+    }
+  }
+  const cpus = navigator.hardwareConcurrency;
+  if (o.pinned && !hasBinary("taskset")) {
+    console.log("taskset not found (util-linux): skipping the pinned table");
+    o.pinned = false;
+  } else if (o.pinned && cpus < 2) {
+    console.log(`Only ${cpus} CPU: skipping the pinned table`);
+    o.pinned = false;
+  }
+
+  const header = [
+    `Date: ${new Date().toISOString()}`,
+    `Machine: ${cpus} CPUs, ${await cpuModel()}`,
+    `Deno: ${Deno.version.deno}; ${await versionOf(["redis-server", "--version"])}`,
+    `Options: rounds=${o.rounds} requests=${o.requests} (x5 at -P 16) clients=${o.clients}` +
+    ` keys=${o.keys}`,
+  ].join("\n");
+  console.log(header);
+
+  const dir = await Deno.makeTempDir({ prefix: "bench-" });
+  const sections: string[] = [];
+  const onSigint = () => {
+    stopAllNow();
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", onSigint);
+  try {
+    const modes = o.pinned ? [false, true] : [false];
+    for (const pinned of modes) {
+      const title = pinned
+        ? "Server-limited: each server pinned to CPU 0 (taskset -c 0), redis-benchmark to CPU 1"
+        : "Throughput (unpinned)";
+      console.log(`\n## ${title}`);
+      const pair = await startPair(dir, pinned);
+      try {
+        const results = await runMatrix(pair, o, pinned);
+        sections.push(`### ${title}\n\n${throughputTable(results)}`);
+      } finally {
+        await stop(pair.ours.proc);
+        await stop(pair.redis.proc);
+      }
+    }
+    if (o.memory) {
+      console.log(`\n## Memory: ${o.keys} keys, SET key:<12 digits> "xxx", pipelined`);
+      const pair = await startPair(dir, false);
+      try {
+        const rows = await measureMemory(pair, o.keys);
+        sections.push(
+          `### Memory (VmRSS from /proc/<pid>/status; bytes/key = RSS growth / keys)\n\n${
+            memoryTable(rows, o.keys)
+          }`,
+        );
+      } finally {
+        await stop(pair.ours.proc);
+        await stop(pair.redis.proc);
+      }
+    }
+  } catch (err) {
+    console.error(`Benchmark failed: ${(err as Error).stack ?? err}`);
+    return 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSigint);
+    for (const p of [...live]) await stop(p);
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+
+  sections.push(
+    "### Commands\n\nMemory: keys loaded over one connection as pipelined `SET key:<12 digits> xxx`" +
+      ` in batches of 1000.\n\n\`\`\`\n${commandLog.join("\n")}\n\`\`\``,
+  );
+  const report = `## Benchmark\n\n${header.split("\n").join("  \n")}\n\n${sections.join("\n\n")}\n`;
+  console.log(`\n${report}`);
+  if (o.out) {
+    await Deno.writeTextFile(o.out, report);
+    console.log(`Report written to ${o.out}`);
+  }
+  return 0;
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
