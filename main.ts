@@ -40,6 +40,7 @@ async function main(args: string[]): Promise<number> {
   log.setFile(config.get("logfile"));
   const server = new Server(config);
   server.banner(config.file);
+  for (const w of config.warnings) log.warning(w);
   try {
     await server.listen();
   } catch (err) {

@@ -321,7 +321,7 @@ function persistenceFields(server: Server): [string, InfoValue][] {
     ["current_save_keys_total", 0],
     ["rdb_changes_since_last_save", server.keyspace.dirty],
     ["rdb_bgsave_in_progress", 0],
-    ["rdb_last_save_time", Math.floor(server.startTime / 1000)],
+    ["rdb_last_save_time", server.lastSave],
     ["rdb_last_bgsave_status", "ok"],
     ["rdb_last_bgsave_time_sec", -1],
     ["rdb_current_bgsave_time_sec", -1],

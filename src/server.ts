@@ -35,6 +35,12 @@ export interface ServerStats {
   evictedClients: number;
 }
 
+/** used_memory as INFO reports it: V8's heap in use plus external (off-heap) memory. */
+function usedMemory(): number {
+  const m = Deno.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
 function randomHex(n: number): string {
   const bytes = crypto.getRandomValues(new Uint8Array(n / 2));
   return Array.from(bytes, (x) => x.toString(16).padStart(2, "0")).join("");
@@ -87,6 +93,8 @@ export class Server {
   #shutdownResolve: (() => void) | null = null;
   /** Resolves when the server has fully stopped. */
   readonly finished: Promise<void>;
+  /** Unix seconds of the last successful save (LASTSAVE); the start time until one happens. */
+  lastSave = Math.floor(Date.now() / 1000);
   /** Failed AUTH attempts (INFO stats). */
   authFailures = 0;
   /** Called by RESET for subsystem state (pub/sub, tracking). */
@@ -106,7 +114,7 @@ export class Server {
   /** instantaneous_* samplers, fed by cron. */
   readonly instMetrics = new InstantaneousMetrics();
   /** used_memory right after construction, and the highest value sampled since. */
-  readonly memoryStartup = Deno.memoryUsage().heapUsed + Deno.memoryUsage().external;
+  readonly memoryStartup = usedMemory();
   memoryPeak = 0;
   /** Synchronous final save for SHUTDOWN, installed by persistence; null: cannot save. */
   saveForShutdown: (() => boolean) | null = null;
@@ -337,7 +345,9 @@ export class Server {
     const [hard, soft, secs] = this.#normalLimits!;
     if (!client.overLimit(hard, soft, secs)) return false;
     log.warning(
-      `Client ${clientInfoLine(client, this)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+      `Client ${
+        clientInfoLine(client, this)
+      } scheduled to be closed ASAP for overcoming of output buffer limits.`,
     );
     return true;
   }

@@ -5,7 +5,6 @@
 
 import type { Client } from "../client.ts";
 import { ConfigError, strerror } from "../config.ts";
-import { NO_SUCH_KEY, NOT_INTEGER, ReplyError, SYNTAX } from "../errors.ts";
 import {
   configSetFailed,
   configSetUnknown,
@@ -18,11 +17,15 @@ import {
   MONITOR_DENY_BLOCKING,
   NO_CONFIG_FILE,
   NO_SHUTDOWN_IN_PROGRESS,
+  NO_SUCH_KEY,
+  NOT_INTEGER,
   POPULATE_NOT_POSITIVE,
+  ReplyError,
   rewriteFailed,
   SHUTDOWN_ERRORS,
   SLOWLOG_COUNT,
   subcommandSyntax,
+  SYNTAX,
 } from "../errors.ts";
 import { allCommands, genInfo, lruClock, memorySnapshot } from "../info.ts";
 import { log } from "../log.ts";
@@ -41,7 +44,7 @@ import type { RedisValue } from "../store/database.ts";
 import { bytesToStr, strToBytes } from "../util/bytes.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseI64 } from "../util/numbers.ts";
-import { stringEncoding } from "./keyspace.ts";
+import { isSharedInteger, stringEncoding } from "./keyspace.ts";
 import type { Command, CommandArg, CommandFlag, CommandSpec, Ctx, KeySpec } from "./spec.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -636,7 +639,7 @@ function shutdown(ctx: Ctx, argv: string[]): Reply {
   }
   server.shutdownSaveDone = true;
   // The client gets no reply: its connection closes with the others.
-  server.shutdown();
+  server.shutdown().catch((err) => log.warning(`Shutdown failed: ${(err as Error).message}`));
   return NO_REPLY;
 }
 
@@ -775,12 +778,11 @@ function jemallocSize(n: number): number {
   return Math.ceil(n / step) * step;
 }
 
-// An sds string's allocation: the smallest header type that fits, the bytes and a NUL.
-function sdsAlloc(len: number): number {
+// An sds string's allocation: the smallest header type that fits, the bytes and a NUL. Keys
+// may use the 1-byte sdshdr5; values are at least sdshdr8 (sds growth never picks type 5).
+function sdsAlloc(len: number, minHeader = 1): number {
   const header = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : len < 2 ** 32 ? 9 : 17;
-  // Redis creates keys and values with at least sdshdr8 (type 5 is only for keys... and
-  // sdsnewlen upgrades type 5 to 8 for empty strings); in practice both use sdshdr8+.
-  return jemallocSize(Math.max(header, 3) + len + 1);
+  return jemallocSize(Math.max(header, minHeader) + len + 1);
 }
 
 const ROBJ = 16;
@@ -798,7 +800,7 @@ export interface MemoryMeasurable {
 // (strings by length, numbers as 8 bytes, Maps, Sets, arrays and plain objects), sampling at
 // most `samples` elements per collection and scaling up, like objectComputeSize does.
 function estimateObject(v: unknown, samples: number, depth = 0): number {
-  if (typeof v === "string") return sdsAlloc(v.length);
+  if (typeof v === "string") return sdsAlloc(v.length, 3);
   if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return 8;
   if (v === null || typeof v !== "object" || depth > 4) return 0;
   const walk = (items: Iterable<unknown>, size: number): number => {
@@ -838,7 +840,7 @@ export function memoryUsage(
   if (typeof v === "string") {
     if (encoding === "int") value = ROBJ;
     else if (encoding === "embstr") value = jemallocSize(ROBJ + 3 + v.length + 1);
-    else value = ROBJ + sdsAlloc(v.length);
+    else value = ROBJ + sdsAlloc(v.length, 3);
   } else {
     const m = (v as MemoryMeasurable).memoryUsage;
     value = m ? m.call(v, samples) : ROBJ + Math.round(estimateObject(v, samples));
@@ -1035,11 +1037,7 @@ function debugObject(ctx: Ctx, key: string): Reply {
   let serialized: number;
   if (typeof v === "string") {
     enc = stringEncodingOf(ctx, key, v);
-    const cfg = ctx.server.config;
-    const policy = cfg.get("maxmemory-policy");
-    const shared = enc === "int" && /^\d{1,4}$/.test(v) &&
-      (cfg.num("maxmemory") === 0 || !(policy.endsWith("-lru") || policy.endsWith("-lfu")));
-    if (shared) refcount = 2147483647;
+    if (isSharedInteger(ctx, key, v)) refcount = 2147483647;
     serialized = rdbStringLength(v);
   } else {
     enc = v.encoding();
@@ -1559,6 +1557,32 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     since: "2.8.13",
     group: "server",
     complexity: "O(N) where N is the total number of Redis commands",
+  },
+  {
+    // LASTSAVE: the unix time of the last successful save; until persistence saves, the
+    // start-up time, as Redis initialises it.
+    name: "lastsave",
+    arity: 1,
+    flags: ["loading", "stale", "fast"],
+    categories: ["admin", "dangerous"],
+    handler: (ctx) => ctx.server.lastSave,
+    tips: ["nondeterministic_output"],
+    summary: "Get the UNIX time stamp of the last successful save to disk",
+    since: "1.0.0",
+    group: "server",
+    complexity: "O(1)",
+  },
+  {
+    // ROLE: this server is a master until replication lands (issue 6 replaces the handler).
+    name: "role",
+    arity: 1,
+    flags: ["noscript", "loading", "stale", "fast"],
+    categories: ["admin", "dangerous"],
+    handler: () => ["master", 0, []],
+    summary: "Return the role of the instance in the context of replication",
+    since: "2.8.12",
+    group: "server",
+    complexity: "O(1)",
   },
   {
     name: "time",

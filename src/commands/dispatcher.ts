@@ -186,7 +186,8 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   if (usec >= server.slowlog.threshold && !cmd.flagSet.has("skip_slowlog")) {
     server.slowlog.record(client, argv, usec);
   }
-  if (server.monitors.size > 0 && !cmd.flagSet.has("skip_monitor")) {
+  // Redis never shows admin commands to MONITOR (they may carry secrets).
+  if (server.monitors.size > 0 && !cmd.flagSet.has("skip_monitor") && !cmd.flagSet.has("admin")) {
     server.feedMonitors(client, argv);
   }
   if (!nested) {

@@ -325,7 +325,7 @@ export function stringEncoding(v: string): string {
 // True when SET would have stored `v` as one of Redis's shared integers 0..9999: not when an
 // LRU/LFU policy with a maxmemory limit needs a private access clock per object. Decided at
 // lookup time here, at write time in Redis.
-function isSharedInteger(ctx: Ctx, key: string, v: RedisValue): boolean {
+export function isSharedInteger(ctx: Ctx, key: string, v: RedisValue): boolean {
   if (typeof v !== "string" || v.length > 4 || ctx.db.rawStrings.has(key)) return false;
   const n = parseI64(v);
   if (n === null || n < 0) return false;

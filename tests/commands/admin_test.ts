@@ -675,6 +675,8 @@ Deno.test("MEMORY USAGE matches Redis's figures for strings", async () => {
     assert.equal(usage("longkeyname_abcdefghijkl", "x"), 88);
     assert.equal(usage("big", "a".repeat(100)), 160);
     assert.equal(usage("big2", "x".repeat(1000)), 1072);
+    assert.equal(usage("k".repeat(30), "x"), 88);
+    assert.equal(usage("k".repeat(300), "x"), 376);
     assert.equal(h.run("MEMORY", "USAGE", "nokey"), null);
     assert.deepEqual(h.run("MEMORY", "USAGE", "a", "SAMPLES"), { error: "ERR syntax error" });
     assert.deepEqual(h.run("MEMORY", "USAGE", "a", "SAMPLES", "-1"), { error: "ERR syntax error" });
