@@ -118,6 +118,22 @@ export function replaceSection(readme: string, body: string): string {
   return readme.slice(0, start) + section + readme.slice(end + END_MARKER.length);
 }
 
+/** Runs markdown through `deno fmt`, so the generated table matches what `deno task check` wants. */
+export async function formatMarkdown(text: string): Promise<string> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext=md", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(text));
+  await writer.close();
+  const out = await child.output();
+  if (!out.success) throw new Error(`deno fmt failed: ${new TextDecoder().decode(out.stderr)}`);
+  return new TextDecoder().decode(out.stdout);
+}
+
 /**
  * Generates the section and updates (or, in check mode, compares) the README.
  * @returns true when the README was already up to date
@@ -132,7 +148,9 @@ export async function updateReadme(
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
-  const next = replaceSection(current, renderCommands(options.table ?? new CommandTable()));
+  const next = await formatMarkdown(
+    replaceSection(current, renderCommands(options.table ?? new CommandTable())),
+  );
   if (next === current) return true;
   if (!options.check) await Deno.writeTextFile(path, next);
   return false;

@@ -87,3 +87,8 @@ Deno.test("the real command table renders", () => {
   assert.match(md, /\| `PING` \|/);
   assert.match(md, /\| `GET` \|/);
 });
+
+Deno.test("README's command table matches the command table (run `deno task commands-doc`)", async () => {
+  const readme = new URL("../../README.md", import.meta.url).pathname;
+  assert.equal(await updateReadme(readme, { check: true }), true);
+});
