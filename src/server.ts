@@ -20,6 +20,9 @@ import { Slowlog } from "./slowlog.ts";
 import { type InfoProvider, InstantaneousMetrics } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
 
+/** Output bytes still queued behind an in-flight write beyond which reading pauses. */
+const WRITE_BACKLOG = 64 * 1024;
+
 /** Counters for INFO stats. */
 export interface ServerStats {
   totalConnections: number;
@@ -298,7 +301,12 @@ export class Server {
         if (this.#normalLimits !== null && this.#overOutputLimit(client)) break;
         if (client.out.length > 0) {
           this.stats.netOutput += client.out.length;
-          await client.flush();
+          // Start the write and go straight back to reading; wait for it only when a backlog
+          // builds up (a client that stops reading must not make us buffer without bound) or
+          // before closing.
+          const written = client.flush();
+          if (client.closeAfterReply || client.out.length > WRITE_BACKLOG) await written;
+          else written.catch(() => client.kill());
         }
         if (client.closeAfterReply) break;
       }

@@ -13,6 +13,7 @@ import { bufferView, type Latin1Buffer } from "../util/bytes.ts";
 export const INLINE_MAX = 64 * 1024;
 const INITIAL = 16 * 1024;
 const MIN_SPACE = 4 * 1024;
+const MAX_READ = 256 * 1024;
 const CR = 13;
 const LF = 10;
 
@@ -93,19 +94,38 @@ export class RequestDecoder {
    * @returns a view of the free tail of the buffer
    */
   space(): Uint8Array {
+    let sp: Uint8Array;
     if (this.#start === this.#end) {
       this.#consumed += this.#start;
       this.#start = this.#end = 0;
-      if (this.#buf.length > INITIAL * 4) this.#reallocate(INITIAL);
-      return this.#buf;
+      // A read that filled the whole buffer means the client sends more per round trip than
+      // fits: grow (up to MAX_READ) so one read takes a whole pipeline batch, which also
+      // makes one write of its replies. Shrink back after a run of small reads.
+      if (this.#fullReads > 0 && this.#buf.length < MAX_READ) {
+        this.#reallocate(this.#buf.length * 2);
+        this.#fullReads = 0;
+      } else if (this.#smallReads > 256 && this.#buf.length > INITIAL) {
+        this.#reallocate(INITIAL);
+        this.#smallReads = 0;
+      }
+      sp = this.#buf;
+    } else {
+      if (this.#buf.length - this.#end < MIN_SPACE) this.#ensure(MIN_SPACE);
+      sp = this.#buf.subarray(this.#end);
     }
-    if (this.#buf.length - this.#end < MIN_SPACE) this.#ensure(MIN_SPACE);
-    return this.#buf.subarray(this.#end);
+    this.#lastSpace = sp.length;
+    return sp;
   }
+  #lastSpace = 0;
+  #fullReads = 0;
+  #smallReads = 0;
 
   /** Declares that `n` bytes were read into the last `space()`. */
   commit(n: number): void {
     this.#end += n;
+    if (n === this.#lastSpace) this.#fullReads++;
+    else if (n < this.#buf.length >> 2) this.#smallReads++;
+    else this.#smallReads = 0;
     if (this.#end - this.#start > this.#opts.queryBufferLimit) throw new QueryBufferLimitError();
   }
 
