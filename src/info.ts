@@ -4,6 +4,7 @@
 // replication, eviction) register `server.infoProviders` whose fields replace ours by name.
 // Memory figures are V8's: used_memory = heapUsed + external, rss from the OS.
 
+import type { BlockedState } from "./blocking/registry.ts";
 import process from "node:process";
 import { REDIS_VERSION, SERVER_NAME, SERVER_VERSION } from "./config.ts";
 import type { Command } from "./commands/spec.ts";
@@ -205,8 +206,7 @@ function clientFields(server: Server): [string, InfoValue][] {
     if (!c.isReplica) connected++;
     if (c.blocked !== null) {
       blocked++;
-      const deadline = (c.blocked as { deadline?: unknown }).deadline;
-      if (typeof deadline === "number" && deadline > 0) inTimeout++;
+      if ((c.blocked as BlockedState).request.deadline > 0) inTimeout++;
     }
     if (c.decoder.buffered > maxIn) maxIn = c.decoder.buffered;
     if (c.pendingOutput > maxOut) maxOut = c.pendingOutput;

@@ -5,7 +5,8 @@
 // accepting, closes clients, clears timers and resolves when every connection task ended.
 
 import { Client } from "./client.ts";
-import { execute } from "./commands/dispatcher.ts";
+import { execute, runRetry } from "./commands/dispatcher.ts";
+import { BlockingRegistry } from "./blocking/registry.ts";
 import { clientInfoLine } from "./commands/connection.ts";
 import type { Command } from "./commands/spec.ts";
 import { CommandTable } from "./commands/table.ts";
@@ -58,6 +59,8 @@ export class Server {
   readonly monitors = new Set<Client>();
   readonly propagator = new Propagator();
   readonly slowlog: Slowlog;
+  /** Clients blocked on keys (BLPOP ...) and their timeouts. */
+  readonly blocking: BlockingRegistry;
   readonly runId = randomHex(40);
   readonly startTime = Date.now();
   readonly stats: ServerStats = {
@@ -140,6 +143,15 @@ export class Server {
       propagate: (db, argv) => this.propagator.feedNow(db, argv),
       notify: () => {},
     });
+    this.blocking = new BlockingRegistry(config.num("databases"), {
+      runRetry: (client, state) => runRetry(this, client, state),
+      finish: (client, reply) => {
+        client.reply(reply);
+        this.resume(client);
+      },
+    });
+    this.keyspace.blockedOn = (db, key) => this.blocking.isBlockedOn(db, key);
+    this.freeClientHooks.push((c) => this.blocking.remove(c));
     this.finished = new Promise((r) => this.#shutdownResolve = r);
     config.onChange = (name, value) => this.#applyConfig(name, value);
     this.#applyConfig("loglevel", config.get("loglevel"));
@@ -458,6 +470,7 @@ export class Server {
 
   /** After each top-level command: serve blocked clients whose keys became ready. */
   afterCommand(): void {
+    if (this.keyspace.readyKeys.size !== 0) this.blocking.serveReady(this.keyspace.readyKeys);
     for (let i = 0; i < this.afterCommandHooks.length; i++) this.afterCommandHooks[i]();
   }
 

@@ -486,6 +486,30 @@ const CLIENT_SUBCOMMANDS: CommandSpec[] = [
     },
   },
   {
+    name: "unblock",
+    arity: -3,
+    flags: ["admin", "noscript", "loading", "stale"],
+    categories: ADMIN_CONN,
+    handler: (ctx, argv) => {
+      const id = argInt(argv[2]);
+      let asError = false;
+      if (argv.length === 4) {
+        const m = argv[3].toLowerCase();
+        if (m === "error") asError = true;
+        else if (m !== "timeout") {
+          throw new ReplyError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+        }
+      } else if (argv.length > 4) throw new ReplyError(subcommandSyntax(argv[1], "client"));
+      const target = ctx.server.clients.get(id);
+      if (target === undefined || target === ctx.client) return 0;
+      return ctx.server.blocking.unblock(target, asError) ? 1 : 0;
+    },
+    summary: "Unblock a client blocked in a blocking command from a different connection",
+    since: "5.0.0",
+    group: "connection",
+    complexity: "O(log N) where N is the number of client connections",
+  },
+  {
     name: "help",
     arity: 2,
     flags: ["loading", "stale"],

@@ -15,7 +15,8 @@ import {
   wrongArity,
 } from "../errors.ts";
 import { log } from "../log.ts";
-import { QUEUED, type Reply } from "../resp/types.ts";
+import { NO_REPLY, QUEUED, type Reply } from "../resp/types.ts";
+import { type BlockedState, BlockRequest } from "../blocking/registry.ts";
 import type { Server } from "../server.ts";
 import { type Command, Ctx } from "./spec.ts";
 
@@ -157,7 +158,18 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   const dirtyBefore = ks.dirty;
   let reply: Reply;
   try {
-    reply = cmd.spec.handler!(ctx, argv);
+    const r = cmd.spec.handler!(ctx, argv);
+    if (r instanceof BlockRequest) {
+      // Inside EXEC (or for our master) a blocking command cannot wait: it behaves as if its
+      // timeout had passed at once, as Redis does.
+      if (nested || client.isMaster) reply = r.onTimeout();
+      else {
+        server.blocking.block(client, ctx.db, argv, r);
+        reply = NO_REPLY;
+      }
+    } else {
+      reply = r;
+    }
   } catch (err) {
     if (err instanceof ReplyError) {
       reply = err;
@@ -195,5 +207,46 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
     ks.unfreezeTime();
     server.afterCommand();
   }
+  return reply;
+}
+
+/**
+ * Runs a blocked client's retry as one of its commands: frozen clock, one propagation unit
+ * (the retry rewrites its argv to the non-blocking form), statistics.
+ * @returns the reply, or null when the client must keep waiting
+ */
+export function runRetry(server: Server, client: Client, state: BlockedState): Reply | null {
+  const ks = server.keyspace;
+  const ctx = client.ctx;
+  ctx.client = client;
+  ctx.server = server;
+  ctx.db = state.db;
+  ctx.rewritten = null;
+  ctx.also = null;
+  ctx.preventPropagation = false;
+  ctx.now = Date.now();
+  ks.freezeTime(ctx.now);
+  server.beginUnit();
+  server.execDepth++;
+  const dirtyBefore = ks.dirty;
+  let reply: Reply | null;
+  try {
+    reply = state.request.retry(ctx);
+  } catch (err) {
+    if (err instanceof ReplyError) reply = err;
+    else {
+      log.warning(`Internal error serving a blocked client: ${(err as Error).stack ?? err}`);
+      reply = new ReplyError(`ERR internal error: ${(err as Error).message}`);
+    }
+  } finally {
+    server.execDepth--;
+  }
+  if (reply !== null && ks.dirty !== dirtyBefore && !ctx.preventPropagation) {
+    server.propagate(ctx.db.id, ctx.rewritten ?? state.argv);
+  }
+  const also = ctx.also as string[][] | null;
+  if (reply !== null && also !== null) { for (const a of also) server.propagate(ctx.db.id, a); }
+  server.endUnit();
+  ks.unfreezeTime();
   return reply;
 }

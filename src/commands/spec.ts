@@ -4,6 +4,7 @@
 
 import type { Client } from "../client.ts";
 import type { Reply } from "../resp/types.ts";
+import type { BlockRequest } from "../blocking/registry.ts";
 import type { Database } from "../store/database.ts";
 import type { Server } from "../server.ts";
 import type { HdrHistogram } from "../latency.ts";
@@ -37,7 +38,7 @@ export interface KeyRange {
 }
 
 /** A command handler: synchronous, returns the reply, throws ReplyError for error replies. */
-export type Handler = (ctx: Ctx, argv: string[]) => Reply;
+export type Handler = (ctx: Ctx, argv: string[]) => Reply | BlockRequest;
 
 /** One command or subcommand. */
 export interface CommandSpec {

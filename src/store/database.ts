@@ -182,6 +182,14 @@ export class Database {
     else this.keyspace.modified(this, key);
   }
 
+  /**
+   * Wakes clients blocked on `key` (after a push to a list, a ZADD, an XADD): they are served
+   * after the current command. A no-op when nobody waits on the key.
+   */
+  signalReady(key: string): void {
+    this.keyspace.keyAdded(this, key);
+  }
+
   /** Sets an absolute expiry (unix ms) on an existing key. */
   setExpire(key: string, at: number): void {
     this.expires.set(key, at);
