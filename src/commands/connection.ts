@@ -7,6 +7,7 @@ import {
   NOPROTO,
   NOT_INTEGER,
   ReplyError,
+  subcommandSyntax,
   SYNTAX,
   wrongArity,
   WRONGPASS,
