@@ -9,6 +9,13 @@ import { EXPIRE_COMMANDS } from "./expire.ts";
 import { CONNECTION_COMMANDS } from "./connection.ts";
 import { ADMIN_COMMANDS } from "./admin.ts";
 import { TRANSACTION_COMMANDS } from "./transactions.ts";
+import { LISTS_COMMANDS } from "./lists.ts";
+import { HASHES_COMMANDS } from "./hashes.ts";
+import { SETS_COMMANDS } from "./sets.ts";
+import { ZSETS_COMMANDS } from "./zsets.ts";
+import { GEO_COMMANDS } from "./geo.ts";
+import { BITMAPS_COMMANDS } from "./bitmaps.ts";
+import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
 
 /** Every spec array, in family order. */
 export const FAMILIES: CommandSpec[][] = [
@@ -18,6 +25,13 @@ export const FAMILIES: CommandSpec[][] = [
   CONNECTION_COMMANDS,
   ADMIN_COMMANDS,
   TRANSACTION_COMMANDS,
+  LISTS_COMMANDS,
+  HASHES_COMMANDS,
+  SETS_COMMANDS,
+  ZSETS_COMMANDS,
+  GEO_COMMANDS,
+  BITMAPS_COMMANDS,
+  HYPERLOGLOG_COMMANDS,
 ];
 
 function build(spec: CommandSpec, parent?: Command): Command {
