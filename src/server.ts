@@ -7,6 +7,7 @@
 import { Client } from "./client.ts";
 import { execute, runRetry } from "./commands/dispatcher.ts";
 import { BlockingRegistry } from "./blocking/registry.ts";
+import { PubSub } from "./pubsub/pubsub.ts";
 import { clientInfoLine } from "./commands/connection.ts";
 import type { Command } from "./commands/spec.ts";
 import { CommandTable } from "./commands/table.ts";
@@ -59,6 +60,8 @@ export class Server {
   readonly monitors = new Set<Client>();
   readonly propagator = new Propagator();
   readonly slowlog: Slowlog;
+  /** Channel, pattern and shard subscriptions; keyspace notifications. */
+  readonly pubsub: PubSub;
   /** Clients blocked on keys (BLPOP ...) and their timeouts. */
   readonly blocking: BlockingRegistry;
   readonly runId = randomHex(40);
@@ -141,7 +144,7 @@ export class Server {
     this.keyspace = new Keyspace(config.num("databases"), {
       isReplica: () => this.isReplica(),
       propagate: (db, argv) => this.propagator.feedNow(db, argv),
-      notify: () => {},
+      notify: (type, event, key, db) => this.pubsub.notify(type, event, key, db),
     });
     this.blocking = new BlockingRegistry(config.num("databases"), {
       runRetry: (client, state) => runRetry(this, client, state),
@@ -151,6 +154,9 @@ export class Server {
       },
     });
     this.keyspace.blockedOn = (db, key) => this.blocking.isBlockedOn(db, key);
+    this.pubsub = new PubSub(config);
+    this.freeClientHooks.push((c) => this.pubsub.removeClient(c));
+    this.resetClientHooks.push((c) => this.pubsub.removeClient(c));
     this.freeClientHooks.push((c) => this.blocking.remove(c));
     this.finished = new Promise((r) => this.#shutdownResolve = r);
     config.onChange = (name, value) => this.#applyConfig(name, value);
@@ -170,6 +176,9 @@ export class Server {
     if (name.startsWith("latency-")) this.latency.reload(this.config);
     if (name === "hz" && this.#cron !== undefined) this.#startCron();
     if (name === "client-output-buffer-limit") this.#loadOutputLimits();
+    if (name === "client-output-buffer-limit" || name === "notify-keyspace-events") {
+      this.pubsub?.reload();
+    }
   }
 
   /** Binds the configured addresses and starts accepting connections. */

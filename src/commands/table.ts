@@ -16,6 +16,7 @@ import { ZSETS_COMMANDS } from "./zsets.ts";
 import { GEO_COMMANDS } from "./geo.ts";
 import { BITMAPS_COMMANDS } from "./bitmaps.ts";
 import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
+import { PUBSUB_COMMANDS } from "./pubsub.ts";
 
 /** Every spec array, in family order. */
 export const FAMILIES: CommandSpec[][] = [
@@ -32,6 +33,7 @@ export const FAMILIES: CommandSpec[][] = [
   GEO_COMMANDS,
   BITMAPS_COMMANDS,
   HYPERLOGLOG_COMMANDS,
+  PUBSUB_COMMANDS,
 ];
 
 function build(spec: CommandSpec, parent?: Command): Command {
