@@ -11,7 +11,7 @@ import { PubSub } from "./pubsub/pubsub.ts";
 import { clientInfoLine } from "./commands/connection.ts";
 import type { Command } from "./commands/spec.ts";
 import { CommandTable } from "./commands/table.ts";
-import { Config, REDIS_VERSION, SERVER_NAME, SERVER_VERSION } from "./config.ts";
+import { Config, REDIS_VERSION, repr, SERVER_NAME, SERVER_VERSION } from "./config.ts";
 import { ProtocolError, type ReplyError } from "./errors.ts";
 import { log } from "./log.ts";
 import { QueryBufferLimitError, RequestDecoder } from "./resp/decoder.ts";
@@ -519,7 +519,7 @@ export class Server {
     const usec = String((now % 1000) * 1000).padStart(6, "0");
     const origin = client.conn === null ? "lua" : client.addr;
     let line = `${secs}.${usec} [${client.dbIndex} ${origin}]`;
-    for (const a of argv) line += ` "${reprArg(a)}"`;
+    for (const a of argv) line += ` ${repr(a)}`;
     const msg = new SimpleString(line);
     for (const m of this.monitors) if (m !== client) m.push(msg);
   }
@@ -572,23 +572,6 @@ export class Server {
 }
 
 function fmtAddr(host: string, port: number): string {
-  return host.includes(":") ? `${host}:${port}` : `${host}:${port}`;
-}
-
-// MONITOR's argument quoting (sdscatrepr).
-function reprArg(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 92) out += "\\\\";
-    else if (c === 34) out += '\\"';
-    else if (c === 10) out += "\\n";
-    else if (c === 13) out += "\\r";
-    else if (c === 9) out += "\\t";
-    else if (c === 7) out += "\\a";
-    else if (c === 8) out += "\\b";
-    else if (c < 32 || c > 126) out += "\\x" + c.toString(16).padStart(2, "0");
-    else out += s[i];
-  }
-  return out;
+  // anetFormatAddr: IPv6 addresses in brackets.
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
