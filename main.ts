@@ -49,6 +49,9 @@ async function main(args: string[]): Promise<number> {
   }
   log.notice(`Running mode=standalone, port=${server.port}.`);
   log.notice("Server initialized");
+  // As Redis: the port is bound first, then the dump is loaded in steps (clients meanwhile
+  // get -LOADING), and a file that cannot be loaded stops the server before it serves data.
+  if (!(await server.persistence.loadAtStartup())) return 1;
   log.notice("Ready to accept connections tcp");
   const stop = () => {
     log.warning("Received SIGTERM scheduling shutdown...");

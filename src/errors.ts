@@ -167,3 +167,191 @@ export function subcommandSyntax(sub: string, cmd: string): string {
     }'. Try ${cmd.toUpperCase()} HELP.`,
   );
 }
+
+// Hashes and sets families (t_hash.c, t_set.c).
+export const HASH_NOT_INTEGER = "ERR hash value is not an integer";
+export const HASH_NOT_FLOAT = "ERR hash value is not a float";
+export const NAN_OR_INFINITY = "ERR value is NaN or Infinity";
+export const OUT_OF_RANGE = "ERR value is out of range";
+/** getPositiveLongFromObjectOrReply's default message (SPOP count), for parse errors too. */
+export const MUST_BE_POSITIVE = "ERR value is out of range, must be positive";
+/** getRangeLongFromObjectOrReply over -LONG_MAX..LONG_MAX (HRANDFIELD, SRANDMEMBER count). */
+export const LONG_RANGE =
+  "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+export const NUMKEYS_NOT_POSITIVE = "ERR numkeys should be greater than 0";
+export const NUMKEYS_TOO_MANY = "ERR Number of keys can't be greater than number of args";
+export const LIMIT_NEGATIVE = "ERR LIMIT can't be negative";
+
+// Sorted sets and geo families (t_zset.c, geo.c).
+export const ZADD_XX_NX = "ERR XX and NX options at the same time are not compatible";
+export const ZADD_GT_LT_NX = "ERR GT, LT, and/or NX options at the same time are not compatible";
+export const ZADD_INCR_PAIR = "ERR INCR option supports a single increment-element pair";
+export const ZSCORE_NAN = "ERR resulting score is not a number (NaN)";
+export const ZRANGE_NOT_FLOAT = "ERR min or max is not a float";
+export const ZRANGE_NOT_LEX = "ERR min or max not valid string range item";
+export const ZRANGE_LIMIT_RANK =
+  "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+export const ZRANGE_WITHSCORES_BYLEX =
+  "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+export const COUNT_NOT_POSITIVE = "ERR count should be greater than 0";
+export const WEIGHT_NOT_FLOAT = "ERR weight value is not a float";
+export const GEO_UNSUPPORTED_UNIT = "ERR unsupported unit provided. please use M, KM, FT, MI";
+export const GEO_NEED_RADIUS = "ERR need numeric radius";
+export const GEO_RADIUS_NEGATIVE = "ERR radius cannot be negative";
+export const GEO_NEED_WIDTH = "ERR need numeric width";
+export const GEO_NEED_HEIGHT = "ERR need numeric height";
+export const GEO_BOX_NEGATIVE = "ERR height or width cannot be negative";
+export const GEO_BAD_MEMBER = "ERR could not decode requested zset member";
+export const GEO_COUNT_POSITIVE = "ERR COUNT must be > 0";
+export const GEO_ANY_NEEDS_COUNT = "ERR the ANY argument requires COUNT argument";
+
+/** `ERR at least 1 input key is needed for 'zunionstore' command` */
+export function zsetNeedsKey(name: string): string {
+  return `ERR at least 1 input key is needed for '${name}' command`;
+}
+
+/** `ERR invalid longitude,latitude pair 200.000000,1.000000` (the numbers as C's %f). */
+export function geoInvalidPair(lon: string, lat: string): string {
+  return `ERR invalid longitude,latitude pair ${lon},${lat}`;
+}
+
+/** STORE with WITHDIST/WITHHASH/WITHCOORD (`what` is GEOSEARCHSTORE or the GEORADIUS form). */
+export function geoStoreIncompatible(what: string): string {
+  return `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`;
+}
+
+/** GEOSEARCH without FROMMEMBER/FROMLONLAT; `cmd` is the name as the client typed it. */
+export function geoNeedsFrom(cmd: string): string {
+  return oneLine(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cmd}`);
+}
+
+/** GEOSEARCH without BYRADIUS/BYBOX; `cmd` is the name as the client typed it. */
+export function geoNeedsBy(cmd: string): string {
+  return oneLine(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${cmd}`);
+}
+
+// Bitmaps family (bitops.c). BIT_OUT_OF_RANGE above is the bit offset error.
+export const BIT_VALUE_OUT_OF_RANGE = "ERR bit is not an integer or out of range";
+export const BIT_ARG_NOT_BIT = "ERR The bit argument must be 1 or 0.";
+export const BITOP_NOT_SINGLE_KEY = "ERR BITOP NOT must be called with a single source key.";
+export const BITFIELD_INVALID_TYPE =
+  "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.";
+export const BITFIELD_INVALID_OVERFLOW = "ERR Invalid OVERFLOW type specified";
+export const BITFIELD_RO_GET_ONLY = "ERR BITFIELD_RO only supports the GET subcommand";
+
+// HyperLogLog family (hyperloglog.c).
+export const HLL_WRONGTYPE = "WRONGTYPE Key is not a valid HyperLogLog string value.";
+export const HLL_INVALIDOBJ = "INVALIDOBJ Corrupted HLL object detected";
+export const PFDEBUG_NO_KEY = "ERR The specified key does not exist";
+export const PFDEBUG_NOT_SPARSE = "ERR HLL encoding is not sparse";
+
+/** `ERR Unknown PFDEBUG subcommand 'foo'` */
+export function pfdebugUnknownSubcommand(sub: string): string {
+  return oneLine(`ERR Unknown PFDEBUG subcommand '${cstr(sub)}'`);
+}
+
+/** PFSELFTEST failures (`ERR TESTFAILED ...`). */
+export function pfselftestFailed(detail: string): string {
+  return `ERR TESTFAILED ${detail}`;
+}
+
+// Streams family (t_stream.c, blocked.c).
+export const STREAM_ID_INVALID = "ERR Invalid stream ID specified as stream command argument";
+export const XADD_ID_ZERO = "ERR The ID specified in XADD must be greater than 0-0";
+export const XADD_ID_TOO_SMALL =
+  "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+export const STREAM_EXHAUSTED =
+  "ERR The stream has exhausted the last possible ID, unable to add more items";
+export const STREAM_ELEMENTS_TOO_LARGE = "ERR Elements are too large to be stored";
+export const MAXLEN_NEGATIVE = "ERR The MAXLEN argument must be >= 0.";
+export const XLIMIT_NEGATIVE = "ERR The LIMIT argument must be >= 0.";
+export const MAXLEN_MINID_TOGETHER =
+  "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+export const LIMIT_WITHOUT_STRATEGY =
+  "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+export const LIMIT_WITHOUT_APPROX =
+  "ERR syntax error, LIMIT cannot be used without the special ~ option";
+export const XTRIM_NO_STRATEGY = "ERR syntax error, XTRIM must be called with a trimming strategy";
+export const INVALID_START_ID = "ERR invalid start ID for the interval";
+export const INVALID_END_ID = "ERR invalid end ID for the interval";
+export const XREAD_UNBALANCED =
+  "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+export const XREAD_GROUP_OPTION =
+  "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.";
+export const XREAD_NOACK_OPTION =
+  "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.";
+export const XREADGROUP_MISSING_GROUP = "ERR Missing GROUP option for XREADGROUP";
+export const XREADGROUP_DOLLAR_ID =
+  "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.";
+export const XREAD_GT_ID =
+  "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.";
+export const TIMEOUT_NOT_INTEGER = "ERR timeout is not an integer or out of range";
+export const XGROUP_KEY_REQUIRED =
+  "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.";
+export const BUSYGROUP = "BUSYGROUP Consumer Group name already exists";
+export const ENTRIESREAD_INVALID = "ERR value for ENTRIESREAD must be positive or -1";
+export const XSETID_SMALLER_THAN_TOP =
+  "ERR The ID specified in XSETID is smaller than the target stream top item";
+export const XSETID_SMALLER_THAN_MAXDEL =
+  "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+export const XSETID_ENTRIES_ADDED_SMALL =
+  "ERR The entries_added specified in XSETID is smaller than the target stream length";
+export const ENTRIES_ADDED_NEGATIVE = "ERR entries_added must be positive";
+export const XCLAIM_MIN_IDLE = "ERR Invalid min-idle-time argument for XCLAIM";
+export const XCLAIM_IDLE = "ERR Invalid IDLE option argument for XCLAIM";
+export const XCLAIM_TIME = "ERR Invalid TIME option argument for XCLAIM";
+export const XCLAIM_RETRYCOUNT = "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+export const XAUTOCLAIM_MIN_IDLE = "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+export const XAUTOCLAIM_COUNT = "ERR COUNT must be > 0";
+export const XAUTOCLAIM_NO_MEMORY =
+  "ERR Insufficient memory, failed allocating transient memory, COUNT too high.";
+export const STREAM_DELETED_WHILE_BLOCKED = "UNBLOCKED the stream key no longer exists";
+export const GROUP_DELETED_WHILE_BLOCKED =
+  "NOGROUP the consumer group this client was blocked on no longer exists";
+
+/** `ERR Unrecognized XCLAIM option 'foo'` */
+export function xclaimUnknownOption(opt: string): string {
+  return oneLine(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`);
+}
+
+/** `NOGROUP No such key 'k' or consumer group 'g'` (XPENDING, XCLAIM, XAUTOCLAIM). */
+export function noGroup(key: string, group: string): string {
+  return oneLine(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`);
+}
+
+/** The NOGROUP error of XREADGROUP. */
+export function noGroupXreadgroup(key: string, group: string): string {
+  return oneLine(
+    `NOGROUP No such key '${cstr(key)}' or consumer group '${
+      cstr(group)
+    }' in XREADGROUP with GROUP option`,
+  );
+}
+
+/** `NOGROUP No such consumer group 'g' for key name 'k'` (XGROUP, XINFO CONSUMERS). */
+export function noSuchGroupForKey(group: string, key: string): string {
+  return oneLine(`NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`);
+}
+
+// --- persistence family (SAVE, BGSAVE, DUMP, RESTORE)
+export const BGSAVE_IN_PROGRESS = "ERR Background save already in progress";
+/** Redis's shared.err: a save that failed (details are in the log). */
+export const ERR_PLAIN = "ERR";
+export const BUSYKEY = "BUSYKEY Target key name already exists.";
+export const RESTORE_INVALID_TTL = "ERR Invalid TTL value, must be >= 0";
+export const RESTORE_INVALID_IDLETIME = "ERR Invalid IDLETIME value, must be >= 0";
+export const RESTORE_INVALID_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255";
+export const DUMP_PAYLOAD_INVALID = "ERR DUMP payload version or checksum are wrong";
+export const BAD_DATA_FORMAT = "ERR Bad data format";
+export const DEBUG_RELOAD_SAVE_FAILED = "ERR Error trying to save the RDB dump, check server logs.";
+export const DEBUG_RELOAD_LOAD_FAILED = "ERR Error trying to load the RDB dump, check server logs.";
+export const LOADING = "LOADING Redis is loading the dataset in memory";
+export const MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+// Lists family (t_list.c). LMPOP/BLMPOP reuse NUMKEYS_NOT_POSITIVE and COUNT_NOT_POSITIVE, LPOP's
+// count MUST_BE_POSITIVE.
+export const LPOS_RANK_ZERO =
+  "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+export const LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
+export const LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";

@@ -21,6 +21,7 @@ import { Keyspace } from "./store/keyspace.ts";
 import { Slowlog } from "./slowlog.ts";
 import { type InfoProvider, InstantaneousMetrics } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
+import { type BeforeWrite, Persistence } from "./persistence/snapshotter.ts";
 
 /** Output bytes still queued behind an in-flight write beyond which reading pauses. */
 const WRITE_BACKLOG = 64 * 1024;
@@ -129,6 +130,15 @@ export class Server {
   saveForShutdown: (() => boolean) | null = null;
   /** Set by SHUTDOWN once it has saved (or was told not to): shutdown hooks must not save. */
   shutdownSaveDone = false;
+  /** Run by `cron()` at every tick (save points ...). */
+  readonly cronHooks: (() => void)[] = [];
+  /**
+   * Called by the dispatcher before each write command runs while a BGSAVE snapshot is being
+   * taken (copy-on-write of the keys it names); null otherwise.
+   */
+  beforeWrite: BeforeWrite | null = null;
+  /** RDB snapshots: SAVE, BGSAVE, save points, loading, DUMP/RESTORE payloads. */
+  readonly persistence: Persistence;
 
   /** Registers extra fields for an INFO section. */
   addInfoProvider(section: string, provider: InfoProvider): void {
@@ -163,6 +173,7 @@ export class Server {
     this.#applyConfig("loglevel", config.get("loglevel"));
     this.#loadOutputLimits();
     this.latency.reload(config);
+    this.persistence = new Persistence(this);
   }
 
   /** True when configured as a replica of some master. */
@@ -226,6 +237,7 @@ export class Server {
     this.keyspace.activeExpireCycle(250 / hz);
     this.latency.sample("expire-cycle", performance.now() - expireStart);
     this.instMetrics.sample(this);
+    for (let i = 0; i < this.cronHooks.length; i++) this.cronHooks[i]();
     const now = Date.now();
     const timeout = this.config.num("timeout") * 1000;
     if (timeout > 0) {

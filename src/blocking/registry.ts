@@ -2,9 +2,10 @@
 // the dispatcher hands it here. Waiters are kept FIFO per (db, key) with one timer per
 // blocked client. Writers only signal keys as ready (Keyspace.signalReady); after each
 // top-level command `serveReady` retries waiters in arrival order against the live keyspace,
-// propagates what was served in its non-blocking form (the retry rewrites its argv), replies,
-// and resumes the client's buffered input. Timeouts, CLIENT UNBLOCK and disconnects remove
-// the waiter.
+// propagates what was served in its non-blocking form (the retry rewrites its argv), then
+// replies and resumes the clients' buffered input once every ready key has been served (as
+// Redis processes unblocked clients in beforeSleep). Timeouts, CLIENT UNBLOCK and disconnects
+// remove the waiter.
 
 import type { Client } from "../client.ts";
 import type { Ctx } from "../commands/spec.ts";
@@ -30,7 +31,16 @@ export class BlockRequest {
   ) {}
   /** Whether CLIENT UNBLOCK may end this block (Redis: not for WAIT's internal blocks). */
   unblockable = true;
+  /**
+   * The key whose readiness triggers the current retry, set by the registry before each call
+   * (Redis serves a list or sorted set waiter from the key that became ready, not from the
+   * first of its keys that has data). Undefined outside `serveReady`.
+   */
+  readyKey: string | undefined = undefined;
 }
+
+/** setTimeout's longest delay (a signed 32-bit ms count); longer timeouts are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** State of one blocked client. */
 export interface BlockedState {
@@ -89,10 +99,17 @@ export class BlockingRegistry {
       if (list === undefined) map.set(key, [client]);
       else list.push(client);
     }
-    if (request.deadline > 0) {
-      const ms = Math.max(0, request.deadline - Date.now());
-      state.timer = setTimeout(() => this.timeout(client), ms);
-    }
+    if (request.deadline > 0) this.#arm(client, state);
+  }
+
+  // Arms the client's timeout. A deadline beyond setTimeout's range (which would fire at once)
+  // gets an intermediate timer that re-arms.
+  #arm(client: Client, state: BlockedState): void {
+    const ms = Math.max(0, state.request.deadline - Date.now());
+    state.timer = setTimeout(
+      () => ms > MAX_TIMER_MS ? this.#arm(client, state) : this.timeout(client),
+      Math.min(ms, MAX_TIMER_MS),
+    );
   }
 
   /** Removes `client` from every wait list and clears its timer (no reply). */
@@ -121,27 +138,44 @@ export class BlockingRegistry {
   }
 
   /**
-   * CLIENT UNBLOCK: ends a block as a timeout or with the UNBLOCKED error.
+   * CLIENT UNBLOCK: ends a block as a timeout or with the UNBLOCKED error. The reply and the
+   * client's buffered commands follow once the current command (and its batch) is done: run
+   * from inside CLIENT UNBLOCK they would nest in it (as if in EXEC, where nothing blocks) and
+   * share its propagation unit.
    * @returns false when the client is not blocked or cannot be unblocked
    */
   unblock(client: Client, asError: boolean): boolean {
     const state = client.blocked as BlockedState | null;
     if (state === null || !state.request.unblockable) return false;
     this.remove(client);
-    this.#host.finish(
-      client,
-      asError
-        ? new ReplyError("UNBLOCKED client unblocked via CLIENT UNBLOCK")
-        : state.request.onTimeout(),
-    );
+    const reply = asError
+      ? new ReplyError("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+      : state.request.onTimeout();
+    queueMicrotask(() => this.#host.finish(client, reply));
     return true;
   }
 
   /**
    * Serves clients blocked on keys signalled ready, in arrival order per key, until no key
-   * is ready (serving one client can make other keys ready, e.g. BLMOVE).
+   * is ready (serving one client can make other keys ready, e.g. BLMOVE). Served clients get
+   * their replies, and their buffered commands run, only after that: run earlier, a served
+   * client's next command could take data meant for the waiters behind it.
    */
   serveReady(ready: Map<Database, Set<string>>): void {
+    if (this.#serving) return;
+    this.#serving = true;
+    const served: [Client, Reply][] = [];
+    try {
+      this.#serve(ready, served);
+    } finally {
+      this.#serving = false;
+    }
+    for (const [client, reply] of served) this.#host.finish(client, reply);
+  }
+
+  #serving = false;
+
+  #serve(ready: Map<Database, Set<string>>, served: [Client, Reply][]): void {
     for (let rounds = 0; ready.size > 0 && rounds < 1_000_000; rounds++) {
       const [db, keys] = ready.entries().next().value as [Database, Set<string>];
       const key = keys.values().next().value as string;
@@ -153,7 +187,13 @@ export class BlockingRegistry {
       for (const client of [...list]) {
         const state = client.blocked as BlockedState | null;
         if (state === null || state.db !== db) continue;
-        const reply = this.#host.runRetry(client, state);
+        state.request.readyKey = key;
+        let reply: Reply | null;
+        try {
+          reply = this.#host.runRetry(client, state);
+        } finally {
+          state.request.readyKey = undefined;
+        }
         if (reply === null) {
           // Nothing left for this waiter: later ones cannot be served either, unless the
           // value changed type or the waiter wants something else (XREADGROUP, BLMOVE to a
@@ -161,7 +201,7 @@ export class BlockingRegistry {
           continue;
         }
         this.remove(client);
-        this.#host.finish(client, reply);
+        served.push([client, reply]);
       }
     }
   }

@@ -3,6 +3,7 @@
 // what the specs leave out the way Redis derives it (implicit ACL categories, key specs from
 // the legacy first/last/step triple). INFO text lives in info.ts, latency data in latency.ts.
 
+import { debugReload } from "./persistence.ts";
 import type { Client } from "../client.ts";
 import { ConfigError, strerror } from "../config.ts";
 import {
@@ -1088,6 +1089,19 @@ const DEBUG_HELP = [
   "    it is used instead of the 'key' prefix. These are not propagated to",
   "    replicas. Cluster slots are not respected so keys not belonging to the",
   "    current node can be created in cluster mode.",
+  "RELOAD [option ...]",
+  "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+  "    * MERGE: conflicting keys will be loaded from RDB.",
+  "    * NOFLUSH: the existing database will not be removed before load, but",
+  "      conflicting keys will generate an exception and kill the server.",
+  "    * NOSAVE: the database will be loaded from an existing RDB file.",
+  "    Examples:",
+  "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+  "      the database.",
+  "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+  "      existing RDB file.",
+  "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+  "      file to the database.",
   "SET-ACTIVE-EXPIRE <0|1>",
   "    Setting it to 0 disables expiring keys in background when they are not",
   "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",
@@ -1120,6 +1134,7 @@ function debug(ctx: Ctx, argv: string[]): Reply {
     return OK;
   }
   if (sub === "populate" && n >= 3 && n <= 5) return debugPopulate(ctx, argv);
+  if (sub === "reload") return debugReload(ctx, argv);
   throw new ReplyError(subcommandSyntax(argv[1], argv[0]));
 }
 
@@ -1557,20 +1572,6 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     since: "2.8.13",
     group: "server",
     complexity: "O(N) where N is the total number of Redis commands",
-  },
-  {
-    // LASTSAVE: the unix time of the last successful save; until persistence saves, the
-    // start-up time, as Redis initialises it.
-    name: "lastsave",
-    arity: 1,
-    flags: ["loading", "stale", "fast"],
-    categories: ["admin", "dangerous"],
-    handler: (ctx) => ctx.server.lastSave,
-    tips: ["nondeterministic_output"],
-    summary: "Get the UNIX time stamp of the last successful save to disk",
-    since: "1.0.0",
-    group: "server",
-    complexity: "O(1)",
   },
   {
     // ROLE: this server is a master until replication lands (issue 6 replaces the handler).

@@ -6,6 +6,8 @@
 
 import type { Client } from "../client.ts";
 import {
+  LOADING,
+  MISCONF,
   NOAUTH,
   notAllowedInSubscribe,
   READONLY,
@@ -81,6 +83,15 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
     reject(server, client, NOAUTH, cmd);
     return true;
   }
+  // After a failed BGSAVE with save points set, writes (and PING) are refused until a save
+  // succeeds (stop-writes-on-bgsave-error).
+  if (
+    !server.persistence.lastBgsaveOk && (cmd.isWrite || cmd.name === "ping") && !client.isMaster &&
+    server.persistence.writesDenied()
+  ) {
+    reject(server, client, MISCONF, cmd);
+    return true;
+  }
   if (
     cmd.isWrite && server.isReplica() && !client.isMaster &&
     server.config.bool("replica-read-only")
@@ -90,6 +101,11 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
   }
   if (client.resp === 2 && client.subscriptionCount > 0 && !SUBSCRIBED_OK.has(cmd.name)) {
     reject(server, client, notAllowedInSubscribe(cmd.name), cmd);
+    return true;
+  }
+  // While the dump loads, only commands flagged `loading` run (processCommand's loading check).
+  if (server.persistence.loading && !flags.has("loading")) {
+    reject(server, client, LOADING, cmd);
     return true;
   }
   if (client.multi !== null && flags.has("no_multi")) {
@@ -158,6 +174,7 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   const dirtyBefore = ks.dirty;
   let reply: Reply;
   try {
+    if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(ctx, cmd, argv);
     const r = cmd.spec.handler!(ctx, argv);
     if (r instanceof BlockRequest) {
       // Inside EXEC (or for our master) a blocking command cannot wait: it behaves as if its
@@ -231,6 +248,10 @@ export function runRetry(server: Server, client: Client, state: BlockedState): R
   const dirtyBefore = ks.dirty;
   let reply: Reply | null;
   try {
+    if (server.beforeWrite !== null) {
+      const cmd = server.table.get(state.argv[0]);
+      if (cmd !== undefined) server.beforeWrite(ctx, cmd, state.argv);
+    }
     reply = state.request.retry(ctx);
   } catch (err) {
     if (err instanceof ReplyError) reply = err;

@@ -27,6 +27,7 @@ export type CommandFlag =
   | "may_replicate"
   | "no_mandatory_keys"
   | "no_multi"
+  | "no_async_loading"
   | "allow_busy"
   | "sentinel";
 

@@ -17,6 +17,8 @@ import { GEO_COMMANDS } from "./geo.ts";
 import { BITMAPS_COMMANDS } from "./bitmaps.ts";
 import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
+import { STREAMS_COMMANDS } from "./streams.ts";
+import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 
 /** Every spec array, in family order. */
 export const FAMILIES: CommandSpec[][] = [
@@ -34,6 +36,8 @@ export const FAMILIES: CommandSpec[][] = [
   BITMAPS_COMMANDS,
   HYPERLOGLOG_COMMANDS,
   PUBSUB_COMMANDS,
+  PERSISTENCE_COMMANDS,
+  STREAMS_COMMANDS,
 ];
 
 function build(spec: CommandSpec, parent?: Command): Command {

@@ -98,8 +98,9 @@ export class ReplyWriter {
       return;
     }
     if (r instanceof RespDouble) {
-      if (this.resp === 3) return this.#line(44, /* , */ formatDouble(r.value));
-      return this.bulk(formatDouble(r.value));
+      const text = r.text ?? formatDouble(r.value);
+      if (this.resp === 3) return this.#line(44, /* , */ text);
+      return this.bulk(text);
     }
     if (r instanceof RespBool) {
       if (this.resp === 3) return this.rawStr(r.value ? "#t\r\n" : "#f\r\n");

@@ -20,9 +20,12 @@ export class RespSet {
   constructor(readonly items: Reply[]) {}
 }
 
-/** RESP3 double (`,`); RESP2 sends the formatted number as a bulk string. */
+/**
+ * RESP3 double (`,`); RESP2 sends the formatted number as a bulk string. `text`, when given,
+ * replaces the %.17g form (GEOPOS's coordinates use Redis's human long-double format).
+ */
 export class RespDouble {
-  constructor(readonly value: number) {}
+  constructor(readonly value: number, readonly text?: string) {}
 }
 
 /** RESP3 boolean (`#t`/`#f`); RESP2 sends `:1`/`:0`. */

@@ -151,6 +151,7 @@ export class Database {
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
+    this.keyspace.keyRemoved(this, key);
   }
 
   /** Adds a brand-new key (caller checked it is absent) and signals it. */
@@ -170,6 +171,7 @@ export class Database {
     if (this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
+    this.keyspace.keyRemoved(this, key);
     return true;
   }
 

@@ -106,6 +106,20 @@ export class Keyspace {
     if (this.blockedOn !== null && this.blockedOn(db, key)) this.signalReady(db, key);
   }
 
+  /**
+   * Called when a key is deleted or overwritten: its blocked clients are retried too, so that
+   * XREADGROUP readers learn their stream is gone (db.c signalDeletedKeyAsReady).
+   */
+  keyRemoved(db: Database, key: string): void {
+    if (this.blockedOn !== null && this.blockedOn(db, key)) this.signalReady(db, key);
+  }
+
+  // keyRemoved in `db` for every key of `keys` (FLUSHDB, SWAPDB: scanDatabaseForDeletedStreams).
+  #allKeysRemoved(db: Database, keys: Map<string, unknown> = db.data): void {
+    if (this.blockedOn === null) return;
+    for (const key of keys.keys()) if (this.blockedOn(db, key)) this.signalReady(db, key);
+  }
+
   /** Marks `key` ready so blocked clients are retried after the current command. */
   signalReady(db: Database, key: string): void {
     let set = this.readyKeys.get(db);
@@ -164,6 +178,7 @@ export class Keyspace {
     db.data.delete(key);
     db.expires.delete(key);
     if (db.rawStrings.size !== 0) db.rawStrings.delete(key);
+    this.keyRemoved(db, key);
     this.stats.expiredKeys++;
     if (this.#watchCount !== 0) this.touch(db, key);
     this.hooks.notify("x", "expired", key, db.id);
@@ -250,6 +265,7 @@ export class Keyspace {
   /** Removes all keys in `db`, invalidating WATCHers; returns the number removed. */
   flushDb(db: Database): number {
     this.touchAll(db);
+    this.#allKeysRemoved(db);
     const n = db.clear();
     this.#expireIter[db.id] = null;
     this.dirty += n;
@@ -271,6 +287,11 @@ export class Keyspace {
     this.#expireIter[b] = null;
     this.touchAll(da);
     this.touchAll(dbb);
+    // Keys of either db may have appeared or gone: retry the clients blocked on them.
+    this.#allKeysRemoved(da);
+    this.#allKeysRemoved(da, dbb.data);
+    this.#allKeysRemoved(dbb);
+    this.#allKeysRemoved(dbb, da.data);
     this.dirty++;
   }
 }
