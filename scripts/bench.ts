@@ -2,6 +2,8 @@
 // Runs are interleaved (ours, redis, ours, redis ...) per test and round, reported as median
 // ops/s with the ours/redis ratio; then the same with each server pinned to CPU 0 and the
 // client to CPU 1 (server-limited), then RSS per key after loading small keys into each.
+// Covers strings (PING, SET, GET, INCR, MSET) and the data types (LPUSH, LPOP, SADD, HSET, ZADD,
+// ZRANGE, LRANGE_100); keys a test writes are reset before each run so every run starts alike.
 // Every process started here is stopped by PID in a finally block; every loop is bounded.
 
 import { startTaskFlags } from "./compile.ts";
@@ -10,6 +12,11 @@ const REPO = new URL("../", import.meta.url).pathname;
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const HOST = "127.0.0.1";
 const RANDOM_KEYSPACE = 1_000_000;
+/** -r for SADD/HSET/ZADD: members spread over this many values, so the collections grow. */
+const MEMBER_RANGE = 100_000;
+/** Members in the sorted set that ZRANGE 0 99 reads. */
+const ZRANGE_MEMBERS = 100;
+const PREPARE_TIMEOUT_MS = 120_000;
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -19,6 +26,8 @@ const USAGE = `Usage: deno task bench [options]
   --clients N      redis-benchmark -c (default 50)
   --keys N         keys loaded for the memory measurement (default 1000000)
   --timeout S      seconds before one redis-benchmark run is killed (default 300)
+  --only REGEX     run only the tests whose "<test> -P <n>" matches REGEX (case-insensitive),
+                   e.g. --only 'LPUSH|ZRANGE', --only '^GET', --only '-P 16'
   --quick          smoke run: 1 round, 20000 requests, 200000 keys
   --no-pinned      skip the CPU-pinned (server-limited) table
   --no-memory      skip the memory measurement
@@ -34,22 +43,35 @@ export interface BenchOptions {
   timeoutMs: number;
   pinned: boolean;
   memory: boolean;
+  /** Selects tests by `caseName`; all when absent. */
+  only?: RegExp;
   out?: string;
 }
 
 /** One redis-benchmark test configuration. */
 interface Case {
-  /** redis-benchmark -t name. */
-  test: string;
-  /** The test's name in the CSV output. */
+  /** redis-benchmark -t name, or the command line of a custom-command test. */
+  test: string | string[];
+  /** The test's name in the CSV output (a custom command's is its command line). */
   csvName: string;
   label: string;
   pipeline: number;
   /** -d value; null for tests whose payload does not depend on it (PING, INCR). */
   dataSize: number | null;
-  random: boolean;
+  /** -r value; null for none (every request hits the same key or member). */
+  range: number | null;
   /** A command that must not error for the case to be run against a server. */
   probe: string[];
+  /** Commands sent to a server before each run of the case, given the run's request count. */
+  prepare?: (requests: number) => string[][];
+  /** What `prepare` does, for the report. */
+  prepareNote?: string;
+  /** Started before each run and stopped after it (e.g. pub/sub subscribers). */
+  during?: (port: number) => Promise<() => Promise<void>>;
+  /** Our own load generator instead of redis-benchmark: ops/s for `requests` operations. */
+  driver?: (port: number, requests: number, clients: number, pipeline: number) => Promise<number>;
+  /** What `driver` does, for the report. */
+  driverNote?: string;
 }
 
 /** Median ops/s per server, null when no run produced a number. */
@@ -128,6 +150,14 @@ function parseOptions(args: string[]): BenchOptions | null {
         if (i + 1 >= args.length) throw new RangeError("Missing value for --out");
         o.out = args[++i];
         break;
+      case "--only":
+        if (i + 1 >= args.length) throw new RangeError("Missing value for --only");
+        try {
+          o.only = new RegExp(args[++i], "i");
+        } catch {
+          throw new RangeError(`Bad regular expression for --only: ${args[i]}`);
+        }
+        break;
       case "--help":
       case "-h":
         return null;
@@ -143,36 +173,236 @@ function parseOptions(args: string[]): BenchOptions | null {
   return o;
 }
 
-function cases(): Case[] {
+/** The name `--only` matches against: the table's test label and pipeline. */
+export function caseName(c: Case): string {
+  return `${c.label} -P ${c.pipeline}`;
+}
+
+/** Every test, in table order, narrowed by `--only`. */
+function cases(only?: RegExp): Case[] {
   const out: Case[] = [];
   for (const p of [1, 16]) {
-    out.push(mk("ping_mbulk", "PING_MBULK", "PING", p, null, false, ["PING"]));
+    out.push(mk("ping_mbulk", "PING_MBULK", "PING", p, null, null, ["PING"]));
     for (const d of [3, 1024]) {
-      out.push(mk("set", "SET", "SET", p, d, false, ["SET", "bench:probe", "v"]));
-      out.push(mk("get", "GET", "GET", p, d, false, ["GET", "bench:probe"]));
+      out.push(mk("set", "SET", "SET", p, d, null, ["SET", "bench:probe", "v"]));
+      out.push(mk("get", "GET", "GET", p, d, null, ["GET", "bench:probe"]));
     }
-    out.push(mk("incr", "INCR", "INCR", p, null, false, ["INCR", "bench:probe:n"]));
+    out.push(mk("incr", "INCR", "INCR", p, null, null, ["INCR", "bench:probe:n"]));
     for (const d of [3, 1024]) {
-      out.push(mk("mset", "MSET (10 keys)", "MSET (10 keys)", p, d, false, ["MSET", "a", "1"]));
+      out.push(mk("mset", "MSET (10 keys)", "MSET (10 keys)", p, d, null, ["MSET", "a", "1"]));
     }
   }
   for (const p of [1, 16]) {
-    out.push(mk("set", "SET", "SET -r 1000000", p, 3, true, ["SET", "bench:probe", "v"]));
-    out.push(mk("get", "GET", "GET -r 1000000", p, 3, true, ["GET", "bench:probe"]));
+    const r = RANDOM_KEYSPACE;
+    out.push(mk("set", "SET", `SET -r ${r}`, p, 3, r, ["SET", "bench:probe", "v"]));
+    out.push(mk("get", "GET", `GET -r ${r}`, p, 3, r, ["GET", "bench:probe"]));
+  }
+  for (const p of [1, 16]) out.push(...dataTypeCases(p));
+  for (const p of [1, 16]) out.push(...streamPubsubTxCases(p));
+  return only ? out.filter((c) => only.test(caseName(c))) : out;
+}
+
+/**
+ * The data-type tests at one pipeline depth. redis-benchmark's built-in tests write the fixed
+ * keys mylist, myset, myhash and myzset; each is deleted before a run so rounds and servers
+ * start from the same state (and memory stays bounded). LPOP gets a list of exactly as many
+ * elements as it pops; lrange_100 fills mylist itself with one LPUSH per request first.
+ */
+function dataTypeCases(p: number): Case[] {
+  const m = MEMBER_RANGE;
+  const del = (key: string) => ({ prepare: () => [["DEL", key]], prepareNote: `DEL ${key}` });
+  const zkey = "bench:zset";
+  const last = String(ZRANGE_MEMBERS - 1);
+  const zargs: string[] = [];
+  for (let i = 0; i < ZRANGE_MEMBERS; i++) {
+    zargs.push(String(i), `member:${String(i).padStart(3, "0")}`);
+  }
+  const zrange = ["ZRANGE", zkey, "0", last];
+  const zrangeLabel = `ZRANGE 0 ${last} (${ZRANGE_MEMBERS} members)`;
+  const lrangeCsv = "LRANGE_100 (first 100 elements)";
+  return [
+    {
+      ...mk("lpush", "LPUSH", "LPUSH", p, 3, null, ["LPUSH", "bench:probe:l", "v"]),
+      ...del("mylist"),
+    },
+    {
+      ...mk("lpop", "LPOP", "LPOP", p, null, null, ["LPOP", "bench:probe:l"]),
+      prepare: (n) => [["DEL", "mylist"], ...pushCommands("mylist", n)],
+      prepareNote: "DEL mylist, then LPUSH as many 3-byte elements as the run pops",
+    },
+    {
+      ...mk("sadd", "SADD", `SADD -r ${m}`, p, null, m, ["SADD", "bench:probe:s", "v"]),
+      ...del("myset"),
+    },
+    {
+      ...mk("hset", "HSET", `HSET -r ${m}`, p, 3, m, ["HSET", "bench:probe:h", "f", "v"]),
+      ...del("myhash"),
+    },
+    {
+      ...mk("zadd", "ZADD", `ZADD -r ${m}`, p, null, m, ["ZADD", "bench:probe:z", "1", "v"]),
+      ...del("myzset"),
+    },
+    {
+      ...mk(zrange, zrange.join(" "), zrangeLabel, p, null, null, [
+        "ZRANGE",
+        "bench:probe:z",
+        "0",
+        "-1",
+      ]),
+      prepare: () => [["DEL", zkey], ["ZADD", zkey, ...zargs]],
+      prepareNote: `DEL ${zkey}, then one ZADD of ${ZRANGE_MEMBERS} members, scores 0..${last}`,
+    },
+    {
+      ...mk("lrange_100", lrangeCsv, "LRANGE_100", p, 3, null, [
+        "LRANGE",
+        "bench:probe:l",
+        "0",
+        "99",
+      ]),
+      ...del("mylist"),
+    },
+  ];
+}
+
+/**
+ * Issue 4's rows: XADD with generated IDs, PUBLISH to a channel with 1 and 50 subscribers (the
+ * subscribers are our own connections that read and discard), and MULTI + 5 SETs + EXEC, which
+ * redis-benchmark cannot send, driven by our own load generator against both servers alike.
+ */
+function streamPubsubTxCases(p: number): Case[] {
+  const xadd = ["XADD", "bench:stream", "*", "f", "v"];
+  const publish = ["PUBLISH", "bench:chan", "hello"];
+  const pub = (subs: number): Case => ({
+    ...mk(
+      publish,
+      publish.join(" "),
+      `PUBLISH (${subs} subscriber${subs > 1 ? "s" : ""})`,
+      p,
+      null,
+      null,
+      [
+        "PUBLISH",
+        "bench:probe:chan",
+        "x",
+      ],
+    ),
+    during: (port) => startSubscribers(port, "bench:chan", subs),
+  });
+  return [
+    {
+      ...mk(xadd, xadd.join(" "), "XADD", p, null, null, ["XADD", "bench:probe:x", "*", "f", "v"]),
+      prepare: () => [["DEL", "bench:stream"]],
+      prepareNote: "DEL bench:stream",
+    },
+    pub(1),
+    pub(50),
+    {
+      ...mk("multi", "MULTI", "MULTI + 5 SET + EXEC", p, null, null, ["MULTI"]),
+      driver: multiExecDriver,
+      driverNote: "own load generator: MULTI, SET bench:tx:1..5 v, EXEC per transaction; " +
+        "-P N sends N transactions per write",
+    },
+  ];
+}
+
+/** Opens `n` connections subscribed to `channel` that drain what they receive. */
+async function startSubscribers(
+  port: number,
+  channel: string,
+  n: number,
+): Promise<() => Promise<void>> {
+  const conns: Deno.Conn[] = [];
+  const loops: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const conn = await Deno.connect({ hostname: HOST, port });
+    conns.push(conn);
+    await writeAll(conn, enc.encode(encodeCommand(["SUBSCRIBE", channel])));
+    const buf = new Uint8Array(64 * 1024);
+    loops.push((async () => {
+      try {
+        while ((await conn.read(buf)) !== null) { /* discard */ }
+      } catch {
+        // closed by stop()
+      }
+    })());
+  }
+  // Wait until the server counts every subscriber, so the run starts with all of them.
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const r = await probeText(port, ["PUBSUB", "NUMSUB", channel]);
+    if (r.includes(`:${n}`)) break;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  return async () => {
+    for (const c of conns) {
+      try {
+        c.close();
+      } catch {
+        // already closed
+      }
+    }
+    await Promise.allSettled(loops);
+  };
+}
+
+/** MULTI + 5 SETs + EXEC on `clients` connections; transactions per second. */
+async function multiExecDriver(
+  port: number,
+  requests: number,
+  clients: number,
+  pipeline: number,
+): Promise<number> {
+  const one = ["MULTI"].concat([1, 2, 3, 4, 5].map((i) => `SET bench:tx:${i} v`), ["EXEC"])
+    .map((l) => l + "\r\n").join("");
+  // +OK, 5 x +QUEUED, then EXEC's *5 with five +OK.
+  const replyBytes = 5 + 5 * 9 + 4 + 5 * 5;
+  const batch = enc.encode(one.repeat(pipeline));
+  const perClient = Math.max(1, Math.ceil(requests / clients / pipeline));
+  const conns = await Promise.all(
+    Array.from({ length: clients }, () => Deno.connect({ hostname: HOST, port })),
+  );
+  const start = performance.now();
+  try {
+    await Promise.all(conns.map(async (conn) => {
+      const buf = new Uint8Array(64 * 1024);
+      for (let b = 0; b < perClient; b++) {
+        await writeAll(conn, batch);
+        let need = replyBytes * pipeline;
+        while (need > 0) {
+          const n = await conn.read(buf);
+          if (n === null) throw new Error("connection closed during MULTI/EXEC run");
+          need -= n;
+        }
+      }
+    }));
+  } finally {
+    for (const c of conns) c.close();
+  }
+  const secs = (performance.now() - start) / 1000;
+  return (perClient * clients * pipeline) / secs;
+}
+
+/** LPUSHes of `n` 3-byte elements onto `key`, 1000 elements per command. */
+function pushCommands(key: string, n: number): string[][] {
+  const out: string[][] = [];
+  for (let start = 0; start < n; start += 1000) {
+    const cmd = ["LPUSH", key];
+    for (let i = start; i < Math.min(start + 1000, n); i++) cmd.push("xxx");
+    out.push(cmd);
   }
   return out;
 }
 
 function mk(
-  test: string,
+  test: string | string[],
   csvName: string,
   label: string,
   pipeline: number,
   dataSize: number | null,
-  random: boolean,
+  range: number | null,
   probe: string[],
 ): Case {
-  return { test, csvName, label, pipeline, dataSize, random, probe };
+  return { test, csvName, label, pipeline, dataSize, range, probe };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,6 +661,30 @@ async function loadKeys(port: number, n: number): Promise<void> {
   }
 }
 
+/**
+ * Sends commands whose replies are single lines (integers, +OK), pipelined in batches of 50.
+ * Throws on an error reply, a closed connection, or when it takes longer than `timeoutMs`.
+ */
+async function sendAll(port: number, cmds: string[][], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const conn = await withTimeout(Deno.connect({ hostname: HOST, port }), timeoutMs, "connect");
+  // On a timeout, closing the socket in `finally` fails the pending write or read.
+  const work = async () => {
+    const buf = new Uint8Array(64 * 1024);
+    for (let start = 0; start < cmds.length; start += 50) {
+      const batch = cmds.slice(start, start + 50);
+      await writeAll(conn, enc.encode(batch.map(encodeCommand).join("")));
+      const err = await readLines(conn, buf, batch.length, deadline);
+      if (err !== null) throw new Error(`${batch[0][0]} got an error reply: ${err}`);
+    }
+  };
+  try {
+    await withTimeout(work(), timeoutMs, "prepare");
+  } finally {
+    conn.close();
+  }
+}
+
 /** Reads a /proc file through `cat` (see rssBytes). */
 async function readProc(path: string): Promise<string> {
   const out = await new Deno.Command("cat", { args: [path], stdout: "piped" }).output();
@@ -463,8 +717,13 @@ export function parseCsv(text: string): Map<string, number> {
   return out;
 }
 
+/** Requests in one run of the case: 5x at -P 16, so a run lasts long enough to measure. */
+function requestsFor(c: Case, o: BenchOptions): number {
+  return c.pipeline > 1 ? o.requests * 5 : o.requests;
+}
+
 function benchCommand(port: number, c: Case, o: BenchOptions, pinned: boolean): string[] {
-  const n = c.pipeline > 1 ? o.requests * 5 : o.requests;
+  const n = requestsFor(c, o);
   const cmd = [
     ...(pinned ? ["taskset", "-c", "1"] : []),
     "redis-benchmark",
@@ -478,12 +737,13 @@ function benchCommand(port: number, c: Case, o: BenchOptions, pinned: boolean): 
     String(n),
     "-P",
     String(c.pipeline),
-    "-t",
-    c.test,
   ];
+  if (typeof c.test === "string") cmd.push("-t", c.test);
   if (c.dataSize !== null) cmd.push("-d", String(c.dataSize));
-  if (c.random) cmd.push("-r", String(RANDOM_KEYSPACE));
+  if (c.range !== null) cmd.push("-r", String(c.range));
   cmd.push("--csv");
+  // A custom command goes last: redis-benchmark reads the command line after the options.
+  if (typeof c.test !== "string") cmd.push(...c.test);
   return cmd;
 }
 
@@ -528,7 +788,7 @@ async function runMatrix(
   o: BenchOptions,
   pinned: boolean,
 ): Promise<CaseResult[]> {
-  const all = cases();
+  const all = cases(o.only);
   const servers = [
     { key: "ours" as const, port: pair.ours.port, proc: pair.ours.proc },
     { key: "redis" as const, port: pair.redis.port, proc: pair.redis.proc },
@@ -555,8 +815,39 @@ async function runMatrix(
           continue;
         }
         const cmd = benchCommand(s.port, c, o, pinned);
-        if (r === 1) commandLog.push(shellQuote(cmd));
-        const rps = await runOnce(cmd, c, o.timeoutMs);
+        if (r === 1) {
+          const note = c.prepareNote ? `   # before each run: ${c.prepareNote}` : "";
+          if (c.driver) commandLog.push(`${c.label} -P ${c.pipeline}: ${c.driverNote}`);
+          else commandLog.push(shellQuote(cmd) + note);
+        }
+        let prepared = true;
+        if (c.prepare) {
+          try {
+            await sendAll(s.port, c.prepare(requestsFor(c, o)), PREPARE_TIMEOUT_MS);
+          } catch (err) {
+            prepared = false;
+            console.log(`    preparing failed (${c.prepareNote}): ${(err as Error).message}`);
+          }
+        }
+        let rps: number | null = null;
+        if (prepared && c.driver) {
+          try {
+            rps = await withTimeout(
+              c.driver(s.port, requestsFor(c, o), o.clients, c.pipeline),
+              o.timeoutMs,
+              c.label,
+            );
+          } catch (err) {
+            console.log(`    failed: ${(err as Error).message}`);
+          }
+        } else if (prepared) {
+          const stopDuring = c.during ? await c.during(s.port) : null;
+          try {
+            rps = await runOnce(cmd, c, o.timeoutMs);
+          } finally {
+            await stopDuring?.();
+          }
+        }
         const shown = rps === null ? "n/a" : fmtOps(rps);
         console.log(
           `  r${r} ${c.label} -P ${c.pipeline} -d ${c.dataSize ?? "-"} ${s.key}: ${shown}` +
@@ -688,6 +979,11 @@ async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (cases(o.only).length === 0) {
+    console.error(`--only ${o.only?.source} matches no test; the tests are:`);
+    for (const c of cases()) console.error(`  ${caseName(c)}`);
+    return 2;
+  }
   for (const bin of ["redis-server", "redis-benchmark"]) {
     if (!hasBinary(bin)) {
       console.error(`${bin} is not installed (apt-get install redis-server redis-tools)`);
@@ -708,7 +1004,7 @@ async function main(args: string[]): Promise<number> {
     `Machine: ${cpus} CPUs, ${await cpuModel()}`,
     `Deno: ${Deno.version.deno}; ${await versionOf(["redis-server", "--version"])}`,
     `Options: rounds=${o.rounds} requests=${o.requests} (x5 at -P 16) clients=${o.clients}` +
-    ` keys=${o.keys}`,
+    ` keys=${o.keys}${o.only ? ` only=/${o.only.source}/i` : ""}`,
   ].join("\n");
   console.log(header);
 

@@ -355,3 +355,61 @@ export const LPOS_RANK_ZERO =
   "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
 export const LPOS_COUNT_NEGATIVE = "ERR COUNT can't be negative";
 export const LPOS_MAXLEN_NEGATIVE = "ERR MAXLEN can't be negative";
+
+// SORT family (sort.c).
+export const SORT_NOT_DOUBLE = "ERR One or more scores can't be converted into double";
+
+// --- ACL family (src/acl/, src/commands/acl.ts, protected mode in server.ts)
+export const DENIED_PROTECTED_MODE =
+  "DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.";
+export const AUTH_NO_PASSWORD =
+  "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
+export const HELLO_NOAUTH =
+  "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+export const ACL_DEFAULT_UNDELETABLE = "ERR The 'default' user cannot be removed";
+export const ACL_NO_FILE =
+  "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.";
+export const ACL_SAVE_FAILED =
+  "ERR There was an error trying to save the ACLs. Please check the server logs for more information";
+export const ACL_GENPASS_BITS =
+  "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096";
+
+/** `ERR Unknown category 'x'` (ACL CAT; the name is clipped to 128 bytes). */
+export function aclUnknownCategory(name: string): string {
+  return oneLine(`ERR Unknown category '${cstr(name).slice(0, 128)}'`);
+}
+
+/** `ERR User 'x' not found` (ACL DRYRUN). */
+export function aclUserNotFound(name: string): string {
+  return oneLine(`ERR User '${cstr(name)}' not found`);
+}
+
+/** `ERR Command 'x' not found` (ACL DRYRUN). */
+export function aclCommandNotFound(name: string): string {
+  return oneLine(`ERR Command '${cstr(name)}' not found`);
+}
+export const ACL_USERNAME_SPACES = "ERR Usernames can't contain spaces or null characters";
+export const NOPERM_KEY =
+  "NOPERM this user has no permissions to access one of the keys used as arguments";
+export const NOPERM_CHANNEL =
+  "NOPERM this user has no permissions to access one of the channels used as arguments";
+
+/** `NOPERM this user has no permissions to run the 'get' command` */
+export function nopermCommand(name: string): string {
+  return `NOPERM this user has no permissions to run the '${name}' command`;
+}
+
+/** EXEC's error for a queued command the ACL rules no longer allow; `reason` says why. */
+export function nopermExec(reason: string): string {
+  return `NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: ${reason}`;
+}
+
+/** `ERR Error in ACL SETUSER modifier 'x': <reason>` */
+export function aclSetuserError(op: string, reason: string): string {
+  return oneLine(`ERR Error in ACL SETUSER modifier '${cstr(op)}': ${reason}`);
+}
+
+/** `ERR Unmatched parenthesis in acl selector starting at '(x'.` */
+export function aclUnmatchedParenthesis(arg: string): string {
+  return oneLine(`ERR Unmatched parenthesis in acl selector starting at '${cstr(arg)}'.`);
+}

@@ -4,6 +4,7 @@
 // synchronously, then writes all replies of that read with one write. `shutdown()` stops
 // accepting, closes clients, clears timers and resolves when every connection task ended.
 
+import { Acl } from "./acl/acl.ts";
 import { Client } from "./client.ts";
 import { execute, runRetry } from "./commands/dispatcher.ts";
 import { BlockingRegistry } from "./blocking/registry.ts";
@@ -12,7 +13,7 @@ import { clientInfoLine } from "./commands/connection.ts";
 import type { Command } from "./commands/spec.ts";
 import { CommandTable } from "./commands/table.ts";
 import { Config, REDIS_VERSION, repr, SERVER_NAME, SERVER_VERSION } from "./config.ts";
-import { ProtocolError, type ReplyError } from "./errors.ts";
+import { DENIED_PROTECTED_MODE, ProtocolError, type ReplyError } from "./errors.ts";
 import { log } from "./log.ts";
 import { QueryBufferLimitError, RequestDecoder } from "./resp/decoder.ts";
 import { SimpleString } from "./resp/types.ts";
@@ -139,6 +140,8 @@ export class Server {
   beforeWrite: BeforeWrite | null = null;
   /** RDB snapshots: SAVE, BGSAVE, save points, loading, DUMP/RESTORE payloads. */
   readonly persistence: Persistence;
+  /** ACL users, authentication, permission checks and the ACL LOG. */
+  readonly acl: Acl;
 
   /** Registers extra fields for an INFO section. */
   addInfoProvider(section: string, provider: InfoProvider): void {
@@ -150,6 +153,7 @@ export class Server {
   constructor(config: Config = new Config()) {
     this.config = config;
     this.table = new CommandTable();
+    this.acl = new Acl(this);
     this.slowlog = new Slowlog(config);
     this.keyspace = new Keyspace(config.num("databases"), {
       isReplica: () => this.isReplica(),
@@ -165,6 +169,7 @@ export class Server {
     });
     this.keyspace.blockedOn = (db, key) => this.blocking.isBlockedOn(db, key);
     this.pubsub = new PubSub(config);
+    this.keyspace.notifyNew = config.get("notify-keyspace-events").includes("n");
     this.freeClientHooks.push((c) => this.pubsub.removeClient(c));
     this.resetClientHooks.push((c) => this.pubsub.removeClient(c));
     this.freeClientHooks.push((c) => this.blocking.remove(c));
@@ -183,17 +188,22 @@ export class Server {
 
   #applyConfig(name: string, value: string): void {
     if (name === "loglevel") log.setLevel(value);
+    if (name === "requirepass") this.acl?.updateDefaultPassword(value);
     if (name.startsWith("slowlog-")) this.slowlog?.reload();
     if (name.startsWith("latency-")) this.latency.reload(this.config);
     if (name === "hz" && this.#cron !== undefined) this.#startCron();
     if (name === "client-output-buffer-limit") this.#loadOutputLimits();
     if (name === "client-output-buffer-limit" || name === "notify-keyspace-events") {
       this.pubsub?.reload();
+      if (this.keyspace) {
+        this.keyspace.notifyNew = this.config.get("notify-keyspace-events").includes("n");
+      }
     }
   }
 
   /** Binds the configured addresses and starts accepting connections. */
   async listen(): Promise<void> {
+    if (this.acl.startupError !== null) throw new Error(this.acl.startupError);
     const binds = this.config.get("bind").split(" ").filter((x) => x !== "");
     let port = this.config.num("port");
     for (const raw of binds.length ? binds : ["0.0.0.0"]) {
@@ -294,15 +304,11 @@ export class Server {
       laddr = fmtAddr(la.hostname, la.port);
     }
     const client = new Client(this.#nextClientId++, conn, decoder, addr, laddr);
-    if (this.config.get("requirepass") !== "") {
-      client.authenticated = false;
-      decoder.authenticated = false;
-    }
+    this.acl.initClient(client);
     return client;
   }
 
   async #serve(conn: Deno.TcpConn): Promise<void> {
-    this.stats.totalConnections++;
     if (this.clients.size >= this.config.num("maxclients")) {
       this.stats.rejectedConnections++;
       try {
@@ -313,6 +319,23 @@ export class Server {
       conn.close();
       return;
     }
+    // Protected mode (clientAcceptHandler): while the default user has no password, only
+    // loopback clients are served; others get the DENIED explanation and are closed.
+    if (
+      this.config.bool("protected-mode") && this.acl.defaultUser.nopass &&
+      !isLoopback((conn.remoteAddr as Deno.NetAddr).hostname)
+    ) {
+      this.stats.rejectedConnections++;
+      try {
+        await conn.write(new TextEncoder().encode(`-${DENIED_PROTECTED_MODE}\r\n`));
+      } catch {
+        // the client may already be gone
+      }
+      conn.close();
+      return;
+    }
+    // Counted once accepted, as clientAcceptHandler does: refused connections are not.
+    this.stats.totalConnections++;
     try {
       conn.setNoDelay(true);
       const ka = this.config.num("tcp-keepalive");
@@ -581,6 +604,11 @@ export class Server {
       log.notice("Configuration loaded");
     }
   }
+}
+
+/** connIsLocal: 127.0.0.0/8 or ::1 (also as an IPv4-mapped IPv6 address). */
+function isLoopback(host: string): boolean {
+  return host.startsWith("127.") || host === "::1" || host.startsWith("::ffff:127.");
 }
 
 function fmtAddr(host: string, port: number): string {

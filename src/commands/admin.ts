@@ -43,6 +43,7 @@ import {
 import type { Server } from "../server.ts";
 import type { RedisValue } from "../store/database.ts";
 import { bytesToStr, strToBytes } from "../util/bytes.ts";
+import { DICT_ENTRY, jemallocSize, ROBJ, sdsAlloc } from "../util/memory.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseI64 } from "../util/numbers.ts";
 import { isSharedInteger, stringEncoding } from "./keyspace.ts";
@@ -89,8 +90,8 @@ const FLAG_ORDER = [
   "allow_busy",
 ];
 
-// ACL categories in the order of Redis's ACLCommandCategories table.
-const CATEGORY_ORDER = [
+/** ACL categories in the order of Redis's ACLCommandCategories table (COMMAND INFO, ACL CAT). */
+export const ACL_CATEGORIES = [
   "keyspace",
   "read",
   "write",
@@ -145,7 +146,7 @@ export function commandCategories(cmd: Command): string[] {
   if (f.has("fast")) cats.add("fast");
   if (f.has("blocking")) cats.add("blocking");
   if (!cats.has("fast")) cats.add("slow");
-  return CATEGORY_ORDER.filter((c) => cats.has(c));
+  return ACL_CATEGORIES.filter((c) => cats.has(c));
 }
 
 /**
@@ -188,7 +189,9 @@ function keySpecReply(s: KeySpec): Reply {
   const b = s.begin;
   entries.push(
     "begin_search",
-    "index" in b
+    "unknown" in b
+      ? new RespMap(["type", "unknown", "spec", new RespMap([])])
+      : "index" in b
       ? new RespMap(["type", "index", "spec", new RespMap(["index", b.index])])
       : new RespMap([
         "type",
@@ -200,7 +203,9 @@ function keySpecReply(s: KeySpec): Reply {
   const f = s.find;
   entries.push(
     "find_keys",
-    "lastKey" in f
+    "unknown" in f
+      ? new RespMap(["type", "unknown", "spec", new RespMap([])])
+      : "lastKey" in f
       ? new RespMap([
         "type",
         "range",
@@ -331,6 +336,8 @@ function keysFromSpecs(specs: KeySpec[], argv: string[]): [number, string[]][] |
   for (const spec of specs) {
     let first = 0;
     const b = spec.begin;
+    // An unknown spec makes the whole search invalid (Redis's invalid_spec).
+    if ("unknown" in b || "unknown" in spec.find) return null;
     if ("index" in b) first = b.index;
     else {
       const start = b.startFrom > 0 ? b.startFrom : argc + b.startFrom;
@@ -769,25 +776,6 @@ const LATENCY_HELP = [
 
 // ---------------------------------------------------------------------------------------------
 // MEMORY
-
-// jemalloc's size classes for x86-64 (16-byte quantum, four classes per doubling), so
-// MEMORY USAGE adds up allocations the way Redis's zmalloc_size sees them.
-function jemallocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const step = 2 ** (Math.floor(Math.log2(n - 1)) - 2);
-  return Math.ceil(n / step) * step;
-}
-
-// An sds string's allocation: the smallest header type that fits, the bytes and a NUL. Keys
-// may use the 1-byte sdshdr5; values are at least sdshdr8 (sds growth never picks type 5).
-function sdsAlloc(len: number, minHeader = 1): number {
-  const header = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : len < 2 ** 32 ? 9 : 17;
-  return jemallocSize(Math.max(header, minHeader) + len + 1);
-}
-
-const ROBJ = 16;
-const DICT_ENTRY = 24;
 
 /** Values that can estimate their own size (types implement it where they can). */
 export interface MemoryMeasurable {

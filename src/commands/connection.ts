@@ -3,7 +3,9 @@
 import type { Client } from "../client.ts";
 import { REDIS_VERSION } from "../config.ts";
 import {
+  AUTH_NO_PASSWORD,
   DB_INDEX_OUT_OF_RANGE,
+  HELLO_NOAUTH,
   NOPROTO,
   NOT_INTEGER,
   ReplyError,
@@ -20,36 +22,24 @@ import { argInt, fail } from "./args.ts";
 import type { CommandSpec, Ctx } from "./spec.ts";
 
 const CONN = ["connection"];
-
-/** Compares two strings in time independent of where they differ. */
-function timingSafeEqual(a: string, b: string): boolean {
-  let diff = a.length ^ b.length;
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    diff |= a.charCodeAt(i % (a.length || 1)) ^ b.charCodeAt(i % (b.length || 1));
-  }
-  return diff === 0;
-}
+/** What MONITOR and the slow log show instead of a secret argument. */
+const REDACTED = "(redacted)";
 
 /**
- * Checks credentials for the default user (ACL users arrive with the security work).
+ * Checks a username/password pair against the ACL users (enabled, nopass or a matching
+ * password hash, compared in constant time).
  * @returns true on success
  */
 export function checkAuth(server: Server, user: string, pass: string): boolean {
-  const required = server.config.get("requirepass");
-  if (user !== "default") return false;
-  if (required === "") return true; // nopass default user
-  return timingSafeEqual(required, pass);
+  return server.acl.checkCredentials(user, pass);
 }
 
-function authenticate(ctx: Ctx, user: string, pass: string): void {
-  if (!checkAuth(ctx.server, user, pass)) {
+// ACLAuthenticateUser: the client becomes `user`, or the failure is counted and logged.
+function authenticate(ctx: Ctx, argv0: string, user: string, pass: string): void {
+  if (!ctx.server.acl.authenticate(ctx.client, user, pass, argv0)) {
     ctx.server.authFailures++;
     throw new ReplyError(WRONGPASS);
   }
-  ctx.client.authenticated = true;
-  ctx.client.decoder.authenticated = true;
-  ctx.client.user = user;
 }
 
 // PING [message]
@@ -64,13 +54,16 @@ function ping(ctx: Ctx, argv: string[]): Reply {
 // AUTH [username] password
 function auth(ctx: Ctx, argv: string[]): Reply {
   if (argv.length > 3) throw new ReplyError(SYNTAX);
-  if (argv.length === 2 && ctx.server.config.get("requirepass") === "") {
-    throw new ReplyError(
-      "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
-    );
-  }
+  // Credentials never reach MONITOR or the slow log, which read argv after the command.
   const user = argv.length === 3 ? argv[1] : "default";
-  authenticate(ctx, user, argv[argv.length - 1]);
+  const pass = argv[argv.length - 1];
+  argv[1] = REDACTED;
+  // The one-argument form keeps Redis 5's error when the default user needs no password.
+  if (argv.length === 2 && ctx.server.acl.defaultUser.nopass) {
+    throw new ReplyError(AUTH_NO_PASSWORD);
+  }
+  if (argv.length === 3) argv[2] = REDACTED;
+  authenticate(ctx, argv[0], user, pass);
   return OK;
 }
 
@@ -85,26 +78,28 @@ function hello(ctx: Ctx, argv: string[]): Reply {
     ver = v;
   }
   let setname: string | null = null;
+  let creds: [string, string] | null = null;
+  // Every option is parsed before anything takes effect, as helloCommand does.
   for (let i = 2; i < argv.length; i++) {
     const opt = argv[i].toLowerCase();
     const more = argv.length - i - 1;
     if (opt === "auth" && more >= 2) {
-      authenticate(ctx, argv[i + 1], argv[i + 2]);
+      creds = [argv[i + 1], argv[i + 2]];
+      argv[i + 1] = argv[i + 2] = REDACTED;
       i += 2;
     } else if (opt === "setname" && more >= 1) {
-      if (!validName(argv[i + 1])) throw new ReplyError(BAD_NAME);
       setname = argv[i + 1];
       i += 1;
     } else {
       throw new ReplyError(`ERR Syntax error in HELLO option '${argv[i]}'`);
     }
   }
-  if (!c.authenticated) {
-    throw new ReplyError(
-      "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time",
-    );
+  if (creds !== null) authenticate(ctx, argv[0], creds[0], creds[1]);
+  if (!ctx.server.acl.hasAuthenticated(c)) throw new ReplyError(HELLO_NOAUTH);
+  if (setname !== null) {
+    if (!validName(setname)) throw new ReplyError(BAD_NAME);
+    c.name = setname;
   }
-  if (setname !== null) c.name = setname;
   if (ver !== 0) c.setResp(ver as 2 | 3);
   return new RespMap([
     "server",
@@ -147,11 +142,7 @@ function reset(ctx: Ctx): Reply {
   c.name = "";
   c.replyMode = "on";
   c.noEvict = false;
-  if (s.config.get("requirepass") !== "") {
-    c.authenticated = false;
-    c.decoder.authenticated = false;
-  }
-  c.user = "default";
+  s.acl.initClient(c); // clientSetDefaultAuth: back to the default user
   return new SimpleString("RESET");
 }
 

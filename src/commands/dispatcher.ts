@@ -83,6 +83,15 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
     reject(server, client, NOAUTH, cmd);
     return true;
   }
+  // ACL permissions (processCommand's ACLCheckAllPerm); a no_multi command inside MULTI is
+  // refused for that first, as in Redis.
+  if (client.multi === null || !flags.has("no_multi")) {
+    const denied = server.acl.denied(client, cmd, argv);
+    if (denied !== null) {
+      reject(server, client, denied, cmd);
+      return true;
+    }
+  }
   // After a failed BGSAVE with save points set, writes (and PING) are refused until a save
   // succeeds (stop-writes-on-bgsave-error).
   if (
@@ -203,7 +212,9 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   cmd.usec += usec;
   server.latency.commandDone(cmd, usec);
   server.stats.totalCommands++;
-  if (reply instanceof ReplyError) {
+  // A script error a command inside the script already counted (`ignoreStats`, Redis's
+  // ERR_REPLY_FLAG_NO_STATS_UPDATE) is not counted again.
+  if (reply instanceof ReplyError && !(reply as { ignoreStats?: boolean }).ignoreStats) {
     cmd.failedCalls++;
     server.countError(reply);
   }

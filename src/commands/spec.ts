@@ -105,14 +105,17 @@ export interface CommandArg {
 export interface KeySpec {
   /** RO RW OW RM access update insert delete not_key incomplete variable_flags */
   flags: string[];
-  /** Where the search starts: an argument index, or after a keyword. */
-  begin: { index: number } | { keyword: string; startFrom: number };
+  /**
+   * Where the search starts: an argument index, or after a keyword; `unknown` when no spec can
+   * say (SORT's STORE and BY/GET keys: COMMAND GETKEYS then uses `getKeys`).
+   */
+  begin: { index: number } | { keyword: string; startFrom: number } | { unknown: true };
   /** Which keys follow: a range (lastKey relative to the first key, -1 = end), or a count. */
   find: { lastKey: number; keyStep: number; limit: number } | {
     keyNumIdx: number;
     firstKey: number;
     keyStep: number;
-  };
+  } | { unknown: true };
   notes?: string;
 }
 

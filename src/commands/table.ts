@@ -19,6 +19,9 @@ import { HYPERLOGLOG_COMMANDS } from "./hyperloglog.ts";
 import { PUBSUB_COMMANDS } from "./pubsub.ts";
 import { STREAMS_COMMANDS } from "./streams.ts";
 import { PERSISTENCE_COMMANDS } from "./persistence.ts";
+import { SORT_COMMANDS } from "./sort.ts";
+import { ACL_COMMANDS } from "./acl.ts";
+import { SCRIPTING_COMMANDS } from "./scripting.ts";
 
 /** Every spec array, in family order. */
 export const FAMILIES: CommandSpec[][] = [
@@ -38,6 +41,9 @@ export const FAMILIES: CommandSpec[][] = [
   PUBSUB_COMMANDS,
   PERSISTENCE_COMMANDS,
   STREAMS_COMMANDS,
+  SORT_COMMANDS,
+  ACL_COMMANDS,
+  SCRIPTING_COMMANDS,
 ];
 
 function build(spec: CommandSpec, parent?: Command): Command {

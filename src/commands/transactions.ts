@@ -58,6 +58,12 @@ function exec(ctx: Ctx): Reply {
   unwatchAll(s, c);
   const replies: Reply[] = [];
   for (const q of m.queue) {
+    // ACL rules may have changed since the command was queued (multi.c execCommand).
+    const denied = s.acl.execDenied(c, q.cmd, q.argv);
+    if (denied !== null) {
+      replies.push(new ReplyError(denied));
+      continue;
+    }
     // A write queued on a master that since became a read-only replica fails in place.
     replies.push(call(s, c, q.cmd, q.argv));
   }

@@ -147,7 +147,12 @@ export class Database {
    * Stores `value` at `key`. Drops any TTL unless `keepTtl`. Signals the modification.
    */
   set(key: string, value: RedisValue, keepTtl = false): void {
-    this.data.set(key, value);
+    if (this.keyspace.notifyNew && !this.data.has(key)) {
+      this.data.set(key, value);
+      this.keyspace.hooks.notify("n", "new", key, this.id);
+    } else {
+      this.data.set(key, value);
+    }
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
@@ -157,6 +162,7 @@ export class Database {
   /** Adds a brand-new key (caller checked it is absent) and signals it. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
+    if (this.keyspace.notifyNew) this.keyspace.hooks.notify("n", "new", key, this.id);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
     this.keyspace.keyAdded(this, key);

@@ -54,6 +54,8 @@ export class Keyspace {
   };
   #watched: Map<string, Set<Watcher>>[];
   #watchCount = 0;
+  /** notify-keyspace-events has `n`: creating a key fires `new` (checked on every create). */
+  notifyNew = false;
   /** Keys signalled ready for blocked clients since the last serve (db id → keys). */
   readyKeys = new Map<Database, Set<string>>();
   /** Databases with clients blocked per key, maintained by the blocking registry. */

@@ -374,6 +374,7 @@ Deno.test("CONFIG REWRITE keeps comments, rewrites known lines and appends the r
         `dir "${Deno.realPathSync(dir)}"`,
         'requirepass "a b\\"c"',
         "latency-tracking-info-percentiles 50 99 99.9",
+        `user default on #0c13a69ba69e1b7cc515a470879bf69f0d5d2d14b6802a3c0ac678076353fd18 ~* &* +@all`,
         "",
       ].join("\n"),
     );

@@ -5,19 +5,10 @@
 // compares many more replies byte for byte).
 
 import assert from "node:assert/strict";
-import { Harness } from "../helpers/harness.ts";
+import { Harness, withHarness } from "../helpers/harness.ts";
 
 const WRONGTYPE = { error: "WRONGTYPE Operation against a key holding the wrong kind of value" };
 const SYNTAX = { error: "ERR syntax error" };
-
-async function withHarness(fn: (h: Harness) => void): Promise<void> {
-  const h = new Harness();
-  try {
-    fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 function props(h: Harness): string[][] {
   return h.propagated().filter((c) => c[0] !== "SELECT");

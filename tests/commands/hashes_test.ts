@@ -3,7 +3,7 @@
 // transitions, and RESP3 shapes. Expected values were taken from a real redis-server 7.0.15.
 
 import assert from "node:assert/strict";
-import { Harness } from "../helpers/harness.ts";
+import { Harness, withHarness } from "../helpers/harness.ts";
 import type { Value } from "../helpers/resp_client.ts";
 
 const WRONGTYPE = { error: "WRONGTYPE Operation against a key holding the wrong kind of value" };
@@ -11,15 +11,6 @@ const SYNTAX = { error: "ERR syntax error" };
 const NOT_INT = { error: "ERR value is not an integer or out of range" };
 const NOT_FLOAT = { error: "ERR value is not a valid float" };
 const OK = { status: "OK" };
-
-async function withHarness(fn: (h: Harness) => void): Promise<void> {
-  const h = new Harness();
-  try {
-    fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 // Propagated commands since the last call, without the stream's SELECTs.
 function props(h: Harness): string[][] {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { Client } from "../../src/client.ts";
 import { bytesToStr } from "../../src/util/bytes.ts";
-import { Harness } from "../helpers/harness.ts";
+import { Harness, withHarness } from "../helpers/harness.ts";
 import { parseReply, type Value } from "../helpers/resp_client.ts";
 
 const WRONGTYPE = { error: "WRONGTYPE Operation against a key holding the wrong kind of value" };
@@ -19,15 +19,6 @@ const NUMKEYS = { error: "ERR numkeys should be greater than 0" };
 const COUNT = { error: "ERR count should be greater than 0" };
 const TIMEOUT_NOT_FLOAT = { error: "ERR timeout is not a float or out of range" };
 const TIMEOUT_NEGATIVE = { error: "ERR timeout is negative" };
-
-async function withHarness(fn: (h: Harness) => void | Promise<void>): Promise<void> {
-  const h = new Harness();
-  try {
-    await fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 // Propagated commands since the last call, without the stream's SELECTs.
 function props(h: Harness): string[][] {

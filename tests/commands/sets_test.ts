@@ -4,22 +4,13 @@
 // from a real redis-server 7.0.15.
 
 import assert from "node:assert/strict";
-import { Harness } from "../helpers/harness.ts";
+import { Harness, withHarness } from "../helpers/harness.ts";
 import type { Value } from "../helpers/resp_client.ts";
 
 const WRONGTYPE = { error: "WRONGTYPE Operation against a key holding the wrong kind of value" };
 const SYNTAX = { error: "ERR syntax error" };
 const NOT_INT = { error: "ERR value is not an integer or out of range" };
 const POSITIVE = { error: "ERR value is out of range, must be positive" };
-
-async function withHarness(fn: (h: Harness) => void): Promise<void> {
-  const h = new Harness();
-  try {
-    fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 // Propagated commands since the last call, without the stream's SELECTs.
 function props(h: Harness): string[][] {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Client } from "../../src/client.ts";
 import { bytesToStr } from "../../src/util/bytes.ts";
-import { Harness } from "../helpers/harness.ts";
+import { Harness, withHarness } from "../helpers/harness.ts";
 import { parseReply, type Value } from "../helpers/resp_client.ts";
 
 const OK = { status: "OK" };
@@ -16,15 +16,6 @@ const INVALID_ID = err("ERR Invalid stream ID specified as stream command argume
 const WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value");
 const SYNTAX = err("ERR syntax error");
 const NOT_INT = err("ERR value is not an integer or out of range");
-
-async function withHarness(fn: (h: Harness) => void | Promise<void>): Promise<void> {
-  const h = new Harness();
-  try {
-    await fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 // Propagated commands since the last call, without SELECTs.
 function props(h: Harness): string[][] {

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Client } from "../../src/client.ts";
 import { bytesToStr } from "../../src/util/bytes.ts";
-import { Harness } from "../helpers/harness.ts";
+import { Harness, withHarness } from "../helpers/harness.ts";
 import { parseReply, RespClient, type Value } from "../helpers/resp_client.ts";
 import { startServer, waitFor } from "../helpers/server.ts";
 
@@ -17,15 +17,6 @@ const NOT_INT = { error: "ERR value is not an integer or out of range" };
 const NOT_FLOAT = { error: "ERR value is not a valid float" };
 const RANGE_FLOAT = { error: "ERR min or max is not a float" };
 const RANGE_LEX = { error: "ERR min or max not valid string range item" };
-
-async function withHarness(fn: (h: Harness) => void | Promise<void>): Promise<void> {
-  const h = new Harness();
-  try {
-    await fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 // Propagated commands since the last call, without the stream's SELECTs.
 function props(h: Harness): string[][] {

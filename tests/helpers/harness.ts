@@ -67,3 +67,16 @@ export class Harness {
     await this.server.shutdown();
   }
 }
+
+/** Runs `fn` with a fresh Harness (configured by `args`) and always closes it. */
+export async function withHarness(
+  fn: (h: Harness) => void | Promise<void>,
+  args: string[] = [],
+): Promise<void> {
+  const h = new Harness(args);
+  try {
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}

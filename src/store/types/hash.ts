@@ -3,6 +3,16 @@
 // flag: listpack until a field or value longer than hash-max-listpack-value is written or the
 // hash grows beyond hash-max-listpack-entries, then hashtable for good (Redis never converts back).
 
+import {
+  DICT,
+  DICT_ENTRY,
+  dictSize,
+  jemallocSize,
+  ROBJ,
+  sdsAlloc,
+  shrunk,
+} from "../../util/memory.ts";
+export { DICT, DICT_ENTRY, dictSize, jemallocSize, ROBJ, sdsAlloc, shrunk };
 import type { ObjectValue } from "../database.ts";
 import { parseI64 } from "../../util/numbers.ts";
 
@@ -129,44 +139,8 @@ export class HashValue implements ObjectValue {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Allocation sizes as Redis's zmalloc_size sees them (jemalloc on x86-64), for MEMORY USAGE.
-// Shared with set.ts; commands/admin.ts and zset.ts keep their own copies (to be merged).
-
-/** robj header. */
-export const ROBJ = 16;
-/** sizeof(dict) in Redis 7.0. */
-export const DICT = 56;
-/** sizeof(dictEntry). */
-export const DICT_ENTRY = 24;
 /** Listpack header: total bytes (4) and element count (2). */
 const LP_HEADER = 6;
-
-/** jemalloc's size class for an allocation of `n` bytes (16-byte quantum, 4 per doubling). */
-export function jemallocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const step = 2 ** (Math.floor(Math.log2(n - 1)) - 2);
-  return Math.ceil(n / step) * step;
-}
-
-/** An sds string's allocation: the smallest header that fits, the bytes and a NUL. */
-export function sdsAlloc(len: number): number {
-  const header = len < 32 ? 1 : len < 256 ? 3 : len < 65536 ? 5 : len < 2 ** 32 ? 9 : 17;
-  return jemallocSize(header + len + 1);
-}
-
-/** Buckets of a dict expanded for `n` entries: the next power of two, at least 4. */
-export function dictSize(n: number): number {
-  let s = 4;
-  while (s < n) s *= 2;
-  return s;
-}
-
-/** Buckets after a delete: Redis resizes a dict filled below 10% down to fit its entries. */
-export function shrunk(slots: number, n: number): number {
-  return slots > 4 && (n * 100) / slots < 10 ? dictSize(n) : slots;
-}
 
 /** Bytes one element takes in a listpack: encoding + data + backlen (listpack.c). */
 function lpEntrySize(s: string): number {

@@ -1,0 +1,96 @@
+// Second step of loading fengari as Lua 5.1 (see lua.ts): after luaconf (lua_conf.ts) and the
+// core modules, before lauxlib and the libraries copy lua_pushinteger. Makes every number a
+// double and adds read-only tables; both are checked by tests/unit/lua_vm_test.ts.
+
+import "./lua_conf.ts";
+import luaMod from "fengari/src/lua.js";
+import lapiMod from "fengari/src/lapi.js";
+import lobjectMod from "fengari/src/lobject.js";
+import ltableMod from "fengari/src/ltable.js";
+import ldebugMod from "fengari/src/ldebug.js";
+import lstringMod from "fengari/src/lstring.js";
+import lvmMod from "fengari/src/lvm.js";
+import core from "fengari/src/fengaricore.js";
+
+type LuaState = object;
+interface TValueLike {
+  type: number;
+  value: unknown;
+}
+interface TableLike {
+  readonly?: boolean;
+}
+type Exports = Record<string, unknown>;
+
+const LUA_TNUMFLT = 3; // LUA_TNUMBER | (0 << 4)
+
+// --- Every number is a double, as in Lua 5.1. Integers only ever enter the VM through
+// TValue.setivalue (numerals, string conversion, integer arithmetic, # and for loops) and
+// lua_pushinteger (library results); both now make floats, so integer arithmetic never runs.
+{
+  const TValue = (lobjectMod as Exports).TValue as { prototype: Record<string, unknown> };
+  TValue.prototype.setivalue = function (this: TValueLike, x: number) {
+    this.type = LUA_TNUMFLT;
+    this.value = x;
+  };
+  TValue.prototype.chgivalue = function (this: TValueLike, x: number) {
+    this.value = x;
+  };
+  const lapi = lapiMod as Exports;
+  const pushnumber = lapi.lua_pushnumber as (L: LuaState, n: number) => void;
+  const pushinteger = (L: LuaState, n: number) => pushnumber(L, n);
+  lapi.lua_pushinteger = pushinteger;
+  (luaMod as Exports).lua_pushinteger = pushinteger;
+}
+
+// --- lua_tointeger truncates like Lua 5.1 on x86-64 ((int)d), where 5.3 refuses numbers with
+// a fraction ("number has no integer representation"): string.sub(s, 1, #s / 2) must work.
+{
+  const lvm = lvmMod as Exports;
+  const tonumber = lvm.tonumber as (o: unknown) => number | false;
+  lvm.tointeger = (o: unknown): number | false => {
+    const n = tonumber(o);
+    if (n === false) return false;
+    const t = Math.trunc(n);
+    return t >= -9007199254740992 && t <= 9007199254740992 ? t : false;
+  };
+}
+
+// --- Read-only tables (Redis's Lua: "Attempt to modify a readonly table"). Every store into a
+// table goes through ltable.luaH_setfrom or luaH_setint, looked up on the module at call time.
+const runerror = (ldebugMod as Exports).luaG_runerror as (L: LuaState, fmt: Uint8Array) => never;
+const READONLY_MSG = (core as { to_luastring(s: string): Uint8Array }).to_luastring(
+  "Attempt to modify a readonly table",
+);
+/** While `on` is false, read-only tables accept writes (the engine sets KEYS and ARGV). */
+export const protection = { on: true };
+{
+  const ltable = ltableMod as Exports;
+  const setfrom = ltable.luaH_setfrom as (
+    L: LuaState,
+    t: TableLike,
+    k: unknown,
+    v: unknown,
+  ) => void;
+  const setint = ltable.luaH_setint as (t: TableLike, k: number, v: unknown) => void;
+  ltable.luaH_setfrom = (L: LuaState, t: TableLike, k: unknown, v: unknown) => {
+    if (t.readonly === true && protection.on) runerror(L, READONLY_MSG);
+    setfrom(L, t, k, v);
+  };
+  ltable.luaH_setint = (t: TableLike, k: number, v: unknown) => {
+    // Only lua_rawseti and table constructors use this; no lua_State to raise with, so refuse
+    // silently (Redis raises; reachable only through rawset on a library table).
+    if (t.readonly === true && protection.on) return;
+    setint(t, k, v);
+  };
+}
+
+// --- Pushing a string the caller hands over (lua_pushstring copies it: a second typed array,
+// which costs as much as a short script's own work).
+const bless = (lstringMod as Exports).luaS_bless as (L: LuaState, b: Uint8Array) => unknown;
+const pushsvalue = (lobjectMod as Exports).pushsvalue2s as (L: LuaState, ts: unknown) => void;
+
+/** Pushes `bytes` as a Lua string without copying; the caller must not modify them later. */
+export function pushOwnedString(L: LuaState, bytes: Uint8Array): void {
+  pushsvalue(L, bless(L, bytes));
+}
