@@ -199,6 +199,7 @@ function cases(only?: RegExp): Case[] {
   }
   for (const p of [1, 16]) out.push(...dataTypeCases(p));
   for (const p of [1, 16]) out.push(...streamPubsubTxCases(p));
+  for (const p of [1, 16]) out.push(evalshaCase(p));
   return only ? out.filter((c) => only.test(caseName(c))) : out;
 }
 
@@ -303,6 +304,25 @@ function streamPubsubTxCases(p: number): Case[] {
         "-P N sends N transactions per write",
     },
   ];
+}
+
+// The script EVALSHA runs, and its SHA-1 (what SCRIPT LOAD returns for it).
+const EVAL_SCRIPT = "return redis.call('GET', KEYS[1])";
+const EVAL_SHA = "d3c21d0c2b9ca22f82737626a27bcaf5d288f99f";
+
+/** EVALSHA of a one-line GET script (redis-benchmark -t has no scripting test). */
+function evalshaCase(p: number): Case {
+  const cmd = ["EVALSHA", EVAL_SHA, "1", "bench:evalkey"];
+  return {
+    ...mk(cmd, cmd.join(" "), "EVALSHA (GET script)", p, null, null, [
+      "EVAL",
+      EVAL_SCRIPT,
+      "1",
+      "bench:probe",
+    ]),
+    prepare: () => [["SCRIPT", "LOAD", EVAL_SCRIPT], ["SET", "bench:evalkey", "xxx"]],
+    prepareNote: `SCRIPT LOAD "${EVAL_SCRIPT}", SET bench:evalkey xxx`,
+  };
 }
 
 /** Opens `n` connections subscribed to `channel` that drain what they receive. */
