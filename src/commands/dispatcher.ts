@@ -132,9 +132,11 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
   const reply = call(server, client, cmd, argv);
   if (skip) {
     if (client.replyMode === "skip") client.replyMode = "on";
+    if (!server.inBatch && server.pendingFast.length !== 0) server.settleFast();
     return true;
   }
   client.reply(reply);
+  if (!server.inBatch && server.pendingFast.length !== 0) server.settleFast();
   return true;
 }
 
@@ -171,6 +173,9 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   ctx.preventPropagation = false;
   // One clock read per command: it ends at `end`, and the previous command's end is this one's
   // start (see Server.markTime); the wall-clock snapshot is derived from the same reading.
+  // A `fast` command at top level reads no clock: settleFast times a run of them at once.
+  const bulkTimed = cmd.isFast && !nested;
+  if (!bulkTimed && server.pendingFast.length !== 0) server.settleFast();
   const start = server.perfMark;
   if (!nested) {
     ctx.now = server.wallBase + Math.floor(start - server.perfBase);
@@ -204,13 +209,20 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
       reply = new ReplyError(`ERR internal error: ${(err as Error).message}`);
     }
   }
-  const end = performance.now();
-  server.perfMark = end;
-  const usec = (end - start) * 1000;
+  let usec = -1;
+  if (bulkTimed) {
+    server.pendingFast.push(cmd);
+    server.pendingFastArgv.push(argv);
+    server.pendingFastClient.push(client);
+  } else {
+    const end = performance.now();
+    server.perfMark = end;
+    usec = (end - start) * 1000;
+    cmd.usec += usec;
+    server.latency.commandDone(cmd, usec);
+  }
   server.execDepth--;
   cmd.calls++;
-  cmd.usec += usec;
-  server.latency.commandDone(cmd, usec);
   server.stats.totalCommands++;
   // A script error a command inside the script already counted (`ignoreStats`, Redis's
   // ERR_REPLY_FLAG_NO_STATS_UPDATE) is not counted again.
@@ -223,7 +235,7 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   }
   const also = ctx.also as string[][] | null;
   if (also !== null) { for (const a of also) server.propagate(ctx.db.id, a); }
-  if (usec >= server.slowlog.threshold && !cmd.flagSet.has("skip_slowlog")) {
+  if (usec >= 0 && usec >= server.slowlog.threshold && !cmd.flagSet.has("skip_slowlog")) {
     server.slowlog.record(client, argv, usec);
   }
   // Redis never shows admin commands to MONITOR (they may carry secrets).

@@ -127,6 +127,8 @@ export interface Command {
   subcommands?: Map<string, Command>;
   flagSet: Set<CommandFlag>;
   isWrite: boolean;
+  /** Flagged `fast` (O(1) or O(log N)): timed in bulk, see Server.settleFast. */
+  isFast: boolean;
   // per-command statistics (INFO commandstats)
   calls: number;
   usec: number;

@@ -61,6 +61,7 @@ function build(spec: CommandSpec, parent?: Command): Command {
     parent,
     flagSet: flags,
     isWrite: flags.has("write"),
+    isFast: flags.has("fast"),
     calls: 0,
     usec: 0,
     rejectedCalls: 0,
