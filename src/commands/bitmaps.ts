@@ -22,7 +22,7 @@ import { ByteRope } from "../util/byte_rope.ts";
 import { bytesToStr } from "../util/bytes.ts";
 import { normInt, parseI64 } from "../util/numbers.ts";
 import { ValueCache } from "../util/value_cache.ts";
-import type { CommandSpec, Ctx, KeySpec } from "./spec.ts";
+import { type CommandSpec, type Ctx, type KeySpec, rangeKeySpec } from "./spec.ts";
 
 /** V8's longest string (2^29 - 24 chars): a bitmap cannot grow beyond it, unlike in Redis. */
 const MAX_STRING_LENGTH = (1 << 29) - 24;
@@ -698,9 +698,7 @@ function bitfieldRo(ctx: Ctx, argv: string[]): Reply {
 }
 
 function keySpec(flags: string[], index: number, lastKey: number, notes?: string): KeySpec {
-  const spec: KeySpec = { flags, begin: { index }, find: { lastKey, keyStep: 1, limit: 0 } };
-  if (notes !== undefined) spec.notes = notes;
-  return spec;
+  return rangeKeySpec(flags, index, lastKey, 1, notes);
 }
 
 const KEY1 = { first: 1, last: 1, step: 1 };

@@ -38,7 +38,7 @@ import type { CommandSpec, Ctx, KeySpec } from "./spec.ts";
 
 /** The hash at `key` for a read (lookupKeyRead: counts hits/misses), or undefined. */
 function readHash(ctx: Ctx, key: string): HashValue | undefined {
-  return checkType(ctx.db.lookupRead(key), "hash") as HashValue | undefined;
+  return ctx.db.readObject<HashValue>(key, "hash");
 }
 
 /** The hash at `key` for a write (lookupKeyWrite), or undefined. */

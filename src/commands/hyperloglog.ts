@@ -36,7 +36,7 @@ import {
   sparseToDense,
 } from "../util/hll.ts";
 import { ValueCache } from "../util/value_cache.ts";
-import type { CommandSpec, Ctx, KeySpec } from "./spec.ts";
+import { type CommandSpec, type Ctx, type KeySpec, rangeKeySpec } from "./spec.ts";
 
 const decoded = new ValueCache<Hll>(64);
 
@@ -278,9 +278,7 @@ function pfselftest(ctx: Ctx): Reply {
 }
 
 function keySpec(flags: string[], index: number, lastKey: number, notes?: string): KeySpec {
-  const spec: KeySpec = { flags, begin: { index }, find: { lastKey, keyStep: 1, limit: 0 } };
-  if (notes !== undefined) spec.notes = notes;
-  return spec;
+  return rangeKeySpec(flags, index, lastKey, 1, notes);
 }
 
 export const HYPERLOGLOG_COMMANDS: CommandSpec[] = [

@@ -21,7 +21,7 @@ import { type Database, type RedisValue, typeOf } from "../store/database.ts";
 import { parseCursor } from "../store/scan.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseI64, parseSafeInt } from "../util/numbers.ts";
-import type { CommandSpec, Ctx, KeySpec } from "./spec.ts";
+import { type CommandSpec, type Ctx, type KeySpec, rangeKeySpec } from "./spec.ts";
 
 // DEL key [key ...] / UNLINK key [key ...]
 function delGeneric(ctx: Ctx, argv: string[]): Reply {
@@ -379,7 +379,7 @@ const OBJECT_HELP = [
 
 /** A key spec with a range of keys starting at `index` (COMMAND INFO). */
 function keySpec(flags: string[], index: number, lastKey = 0): KeySpec {
-  return { flags, begin: { index }, find: { lastKey, keyStep: 1, limit: 0 } };
+  return rangeKeySpec(flags, index, lastKey);
 }
 
 const ONE_KEY = { first: 1, last: 1, step: 1 };

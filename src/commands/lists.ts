@@ -19,7 +19,6 @@ import {
   ReplyError,
   SYNTAX,
   wrongArity,
-  WRONGTYPE,
 } from "../errors.ts";
 import { NULL_ARRAY, OK, type Reply } from "../resp/types.ts";
 import { type End, HEAD, ListValue, TAIL } from "../store/types/list.ts";
@@ -48,10 +47,7 @@ function isWord(s: string, word: string): boolean {
 
 // lookupKeyRead + checkType: read commands count keyspace hits and misses.
 function readList(ctx: Ctx, key: string): ListValue | undefined {
-  const v = ctx.db.lookupRead(key);
-  if (v === undefined) return undefined;
-  if (typeof v === "string" || v.type !== "list") throw new ReplyError(WRONGTYPE);
-  return v as ListValue;
+  return ctx.db.readObject<ListValue>(key, "list");
 }
 
 // lookupKeyWrite + checkType.

@@ -29,7 +29,7 @@ import type { CommandSpec, Ctx, KeySpec } from "./spec.ts";
 
 /** The set at `key` for a read (lookupKeyRead: counts hits/misses), or undefined. */
 function readSet(ctx: Ctx, key: string): SetValue | undefined {
-  return checkType(ctx.db.lookupRead(key), "set") as SetValue | undefined;
+  return ctx.db.readObject<SetValue>(key, "set");
 }
 
 /** The set at `key` for a write (lookupKeyWrite), or undefined. */

@@ -166,3 +166,19 @@ export class Ctx {
     (this.also ??= []).push(argv);
   }
 }
+
+/**
+ * A range key spec (begin at argument `index`, keys up to `lastKey`, every `keyStep`), the form
+ * most commands declare.
+ */
+export function rangeKeySpec(
+  flags: string[],
+  index: number,
+  lastKey = 0,
+  keyStep = 1,
+  notes?: string,
+): KeySpec {
+  const spec: KeySpec = { flags, begin: { index }, find: { lastKey, keyStep, limit: 0 } };
+  if (notes !== undefined) spec.notes = notes;
+  return spec;
+}

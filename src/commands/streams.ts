@@ -72,7 +72,7 @@ import {
   U64,
 } from "../store/types/stream.ts";
 import { normInt, parseI64 } from "../util/numbers.ts";
-import type { CommandSpec, Ctx, KeySpec } from "./spec.ts";
+import { type CommandSpec, type Ctx, type KeySpec, rangeKeySpec } from "./spec.ts";
 
 // Blocked XREAD without COUNT serves at most this many entries (XREAD_BLOCKED_DEFAULT_COUNT).
 const BLOCKED_DEFAULT_COUNT = 1000;
@@ -1340,9 +1340,7 @@ const O1 = "O(1)";
 const NONDETERMINISTIC = ["nondeterministic_output"];
 
 function keySpec(flags: string[], index = 1, notes?: string): KeySpec {
-  const spec: KeySpec = { flags, begin: { index }, find: { lastKey: 0, keyStep: 1, limit: 0 } };
-  if (notes !== undefined) spec.notes = notes;
-  return spec;
+  return rangeKeySpec(flags, index, 0, 1, notes);
 }
 
 // XREAD / XREADGROUP keys: after STREAMS, the first half of what follows.

@@ -32,7 +32,7 @@ import {
   parseLongDouble,
 } from "../util/long_double.ts";
 import { fitsI64, normInt, parseI64, parseSafeInt } from "../util/numbers.ts";
-import type { CommandSpec, Ctx, KeySpec } from "./spec.ts";
+import { type CommandSpec, type Ctx, type KeySpec, rangeKeySpec } from "./spec.ts";
 
 // Option bits of the SET/GETEX grammar (t_string.c OBJ_SET_NX, OBJ_EX, ...).
 const NX = 1;
@@ -597,9 +597,7 @@ function lcs(ctx: Ctx, argv: string[]): Reply {
 
 // Redis 7 key specs: every string command starts at argument 1 and takes a range of keys.
 function keySpec(flags: string[], lastKey: number, keyStep: number, notes?: string): KeySpec {
-  const spec: KeySpec = { flags, begin: { index: 1 }, find: { lastKey, keyStep, limit: 0 } };
-  if (notes !== undefined) spec.notes = notes;
-  return spec;
+  return rangeKeySpec(flags, 1, lastKey, keyStep, notes);
 }
 
 const KEY1 = { first: 1, last: 1, step: 1 };

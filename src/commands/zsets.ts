@@ -53,10 +53,7 @@ import type { CommandSpec, Ctx } from "./spec.ts";
 
 /** The sorted set at `key` for a read command (counts hits/misses), WRONGTYPE otherwise. */
 export function readZset(ctx: Ctx, key: string): ZSet | undefined {
-  const v = ctx.db.lookupRead(key);
-  if (v === undefined) return undefined;
-  if (typeof v === "string" || v.type !== "zset") throw new ReplyError(WRONGTYPE);
-  return v as ZSet;
+  return ctx.db.readObject<ZSet>(key, "zset");
 }
 
 /** The sorted set at `key` for a write command (lookupKeyWrite), WRONGTYPE otherwise. */

@@ -138,6 +138,17 @@ export class Database {
     return v as T;
   }
 
+  /**
+   * The object of `type` at `key` for a read command (lookupKeyRead: counts keyspace hits and
+   * misses), or undefined; throws WRONGTYPE for other types.
+   */
+  readObject<T extends ObjectValue>(key: string, type: ObjectValue["type"]): T | undefined {
+    const v = this.lookupRead(key);
+    if (v === undefined) return undefined;
+    if (typeof v === "string" || v.type !== type) throw new ReplyError(WRONGTYPE);
+    return v as T;
+  }
+
   /** True when `key` exists (after lazy expiry). */
   has(key: string): boolean {
     return this.lookup(key) !== undefined;
