@@ -61,7 +61,25 @@ interface DbSnap {
   finished: boolean;
 }
 
-// The state of a running BGSAVE.
+/**
+ * Where a background snapshot's RDB bytes go: the dump file (BGSAVE), an AOF base file
+ * (BGREWRITEAOF) or replica links (full resync). One snapshot runs at a time, as Redis runs one
+ * child at a time.
+ */
+export interface SnapshotTarget {
+  /** "rdb" counts as a BGSAVE in INFO (rdb_bgsave_in_progress); "aof" as an AOF rewrite. */
+  readonly kind: "rdb" | "aof";
+  /** Aux fields written after Redis's own (repl-id, repl-offset, aof-base ...), overriding. */
+  readonly aux?: [string, string][];
+  /** Receives the next bytes; awaited before the walk goes on (backpressure). */
+  write(chunk: Uint8Array): Promise<void>;
+  /** After the last bytes (the checksum): make them durable; false when that failed. */
+  finish(): Promise<boolean>;
+  /** The snapshot failed or was aborted: drop what was written. */
+  discard(): Promise<void>;
+}
+
+// The state of a running background snapshot.
 class BackgroundSave {
   readonly dbs: DbSnap[] = [];
   readonly byData = new Map<Map<string, RedisValue>, DbSnap>();
@@ -74,8 +92,10 @@ class BackgroundSave {
   maxSliceMs = 0;
   readonly done: Promise<boolean>;
   resolve!: (ok: boolean) => void;
+  readonly target: SnapshotTarget;
 
-  constructor(server: Server) {
+  constructor(server: Server, target: SnapshotTarget) {
+    this.target = target;
     this.dirtyAtStart = server.keyspace.dirty;
     for (const db of server.keyspace.dbs) {
       const snap: DbSnap = {
@@ -174,7 +194,7 @@ export class Persistence {
 
   /** True while a BGSAVE runs. */
   get bgsaveInProgress(): boolean {
-    return this.#bg !== null;
+    return this.#bg !== null && this.#bg.target.kind === "rdb";
   }
 
   /** The dump file's path: `dir`/`dbfilename`. */
@@ -191,15 +211,31 @@ export class Persistence {
   // Saving
 
   // The header and aux fields rdbSaveInfoAuxFields writes.
-  #writeHeader(w: RdbWriter): void {
+  // Extra fields (replication ids, aof-base) replace Redis's defaults of the same name.
+  #writeHeader(w: RdbWriter, extra: [string, string][] = []): void {
     w.header(C.RDB_VERSION);
-    w.aux("redis-ver", REDIS_VERSION);
-    w.aux("redis-bits", "64");
-    w.aux("ctime", String(Math.floor(Date.now() / 1000)));
     const m = Deno.memoryUsage();
-    w.aux("used-mem", String(m.heapUsed + m.external));
-    w.aux("aof-base", "0");
+    const fields: [string, string][] = [
+      ["redis-ver", REDIS_VERSION],
+      ["redis-bits", "64"],
+      ["ctime", String(Math.floor(Date.now() / 1000))],
+      ["used-mem", String(m.heapUsed + m.external)],
+    ];
+    for (const [k, v] of extra) {
+      const i = fields.findIndex((f) => f[0] === k);
+      if (i >= 0) fields[i] = [k, v];
+      else fields.push([k, v]);
+    }
+    if (!fields.some((f) => f[0] === "aof-base")) fields.push(["aof-base", "0"]);
+    for (const [k, v] of fields) w.aux(k, v);
+    for (const write of this.rdbPreambleWriters) write(w);
   }
+
+  /**
+   * Writers of what Redis puts between the aux fields and the first database (function
+   * libraries), installed by their subsystems.
+   */
+  readonly rdbPreambleWriters: ((w: RdbWriter) => void)[] = [];
 
   #writeEntry(
     w: RdbWriter,
@@ -215,10 +251,13 @@ export class Persistence {
     writeValue(w, value, lim, key);
   }
 
-  /** Serialises the whole keyspace synchronously into `w` (SAVE, DEBUG RELOAD). */
-  serialize(w: RdbWriter): void {
+  /**
+   * Serialises the whole keyspace synchronously into `w` (SAVE, DEBUG RELOAD, an AOF preamble
+   * written in one go); `aux` as SnapshotTarget.aux.
+   */
+  serialize(w: RdbWriter, aux: [string, string][] = []): void {
     const lim = encodingLimits(this.#server.config);
-    this.#writeHeader(w);
+    this.#writeHeader(w, aux);
     for (const db of this.#server.keyspace.dbs) {
       if (db.data.size === 0) continue;
       w.byte(C.RDB_OPCODE_SELECTDB);
@@ -310,24 +349,79 @@ export class Persistence {
   }
 
   /**
-   * BGSAVE: starts a background save.
-   * @returns false when one is already running
+   * BGSAVE: starts a background save of the dump file.
+   * @returns false when a background snapshot (of any kind) is already running
    */
   bgsave(): boolean {
     if (this.#bg !== null) return false;
     this.rdbSaves++;
     this.lastBgsaveTry = Math.floor(Date.now() / 1000);
-    const bg = new BackgroundSave(this.#server);
+    log.notice(`Background saving started by pid ${Deno.pid}`);
+    this.startSnapshot(this.#fileTarget());
+    return true;
+  }
+
+  /**
+   * Starts a background snapshot into `target`.
+   * @returns its outcome (true: every byte written and `finish` succeeded), or null when a
+   * snapshot is already running
+   */
+  startSnapshot(target: SnapshotTarget): Promise<boolean> | null {
+    if (this.#bg !== null) return null;
+    const bg = new BackgroundSave(this.#server, target);
     this.#bg = bg;
     this.#server.beforeWrite = (ctx, cmd, argv) => this.#beforeWrite(bg, ctx, cmd, argv);
-    log.notice(`Background saving started by pid ${Deno.pid}`);
     const pending = this.#runBackground(bg).then((ok) => {
       bg.resolve(ok);
       if (this.#pending === pending) this.#pending = null;
+      for (const f of this.snapshotEndHooks.splice(0)) f();
       return ok;
     });
     this.#pending = pending;
-    return true;
+    return pending;
+  }
+
+  /** Run once when the running snapshot ends (a queued BGREWRITEAOF or replica sync). */
+  readonly snapshotEndHooks: (() => void)[] = [];
+
+  /** The kind of the background snapshot running, or null. */
+  get snapshotKind(): "rdb" | "aof" | null {
+    return this.#bg === null ? null : this.#bg.target.kind;
+  }
+
+  // BGSAVE's target: a temp file, fsynced and renamed over the dump when complete.
+  #fileTarget(): SnapshotTarget {
+    const dir = this.#dir();
+    // Not SAVE's name: an aborted BGSAVE may still be finishing a write when SHUTDOWN saves.
+    const tmpName = `temp-bg-${Deno.pid}.rdb`;
+    const tmp = `${dir}/${tmpName}`;
+    let file: Deno.FsFile | null = null;
+    let opened = false;
+    return {
+      kind: "rdb",
+      write: async (chunk) => {
+        if (file === null) {
+          file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+          opened = true;
+        }
+        let o = 0;
+        while (o < chunk.length) o += await file.write(chunk.subarray(o));
+      },
+      finish: async () => {
+        const f = file!;
+        await f.sync();
+        f.close();
+        file = null;
+        if (!this.#rename(tmp, tmpName, dir)) return false;
+        log.notice("DB saved on disk");
+        return true;
+      },
+      discard: async () => {
+        if (file !== null) tryClose(file);
+        file = null;
+        if (opened) await Deno.remove(tmp).catch(() => {});
+      },
+    };
   }
 
   /**
@@ -373,27 +467,17 @@ export class Persistence {
   }
 
   async #runBackground(bg: BackgroundSave): Promise<boolean> {
-    const dir = this.#dir();
-    // Not SAVE's name: an aborted BGSAVE may still be finishing a write when SHUTDOWN saves.
-    const tmpName = `temp-bg-${Deno.pid}.rdb`;
-    const tmp = `${dir}/${tmpName}`;
-    let file: Deno.FsFile | null = null;
-    let opened = false;
+    const target = bg.target;
     let ok = false;
+    let failure: unknown = null;
     try {
-      file = await Deno.open(tmp, { write: true, create: true, truncate: true });
-      opened = true;
       const pending: Uint8Array[] = [];
-      const f = file;
       const flush = async () => {
-        for (const chunk of pending.splice(0)) {
-          let o = 0;
-          while (o < chunk.length) o += await f.write(chunk.subarray(o));
-        }
+        for (const chunk of pending.splice(0)) await target.write(chunk);
       };
       const w = new RdbWriter((chunk) => pending.push(chunk.slice()), this.#compression());
       const lim = encodingLimits(this.#server.config);
-      this.#writeHeader(w);
+      this.#writeHeader(w, target.aux);
       for (const snap of bg.dbs) {
         if (snap.finished) continue;
         w.byte(C.RDB_OPCODE_SELECTDB);
@@ -467,23 +551,19 @@ export class Persistence {
       this.#server.beforeWrite = null;
       w.finish(this.#server.config.bool("rdbchecksum"));
       await flush();
-      await file.sync();
-      file.close();
-      file = null;
       if (bg.aborted) throw new Error("aborted");
-      if (!this.#rename(tmp, tmpName, dir)) throw new Error("rename failed");
-      log.notice("DB saved on disk");
-      ok = true;
+      ok = await target.finish();
     } catch (err) {
-      if (file !== null) tryClose(file);
-      if (opened) await Deno.remove(tmp).catch(() => {});
-      if (!bg.aborted && (err as Error).message !== "rename failed") {
-        log.warning(`Write error saving DB on disk: ${errText(err)}`);
-      }
+      failure = err;
     }
+    if (!ok) await target.discard();
     if (this.#bg === bg) {
       this.#bg = null;
       this.#server.beforeWrite = null;
+    }
+    if (target.kind !== "rdb") return ok && !bg.aborted;
+    if (failure !== null && !bg.aborted) {
+      log.warning(`Write error saving DB on disk: ${errText(failure)}`);
     }
     this.lastBgsaveMaxSliceMs = bg.maxSliceMs;
     if (bg.aborted) return false;
@@ -498,7 +578,10 @@ export class Persistence {
     return ok;
   }
 
-  /** Stops a running BGSAVE and removes its temp file (killRDBChild). */
+  /**
+   * Stops the running background snapshot and drops its output (killRDBChild,
+   * killAppendOnlyChild).
+   */
   abortBgsave(): Promise<boolean> {
     const bg = this.#bg;
     if (bg === null) return Promise.resolve(true);
@@ -749,6 +832,7 @@ export class Persistence {
   /** The INFO persistence fields this subsystem owns. */
   infoFields(): [string, string | number][] {
     const bg = this.#bg;
+    const rdb = bg !== null && bg.target.kind === "rdb";
     const now = Date.now();
     return [
       ["loading", this.loading ? 1 : 0],
@@ -756,11 +840,11 @@ export class Persistence {
       ["current_save_keys_processed", bg ? bg.keysProcessed : 0],
       ["current_save_keys_total", bg ? bg.keysTotal : 0],
       ["rdb_changes_since_last_save", this.#server.keyspace.dirty],
-      ["rdb_bgsave_in_progress", bg ? 1 : 0],
+      ["rdb_bgsave_in_progress", rdb ? 1 : 0],
       ["rdb_last_save_time", this.#server.lastSave],
       ["rdb_last_bgsave_status", this.lastBgsaveOk ? "ok" : "err"],
       ["rdb_last_bgsave_time_sec", this.lastBgsaveTimeSec],
-      ["rdb_current_bgsave_time_sec", bg ? Math.round((now - bg.startMs) / 1000) : -1],
+      ["rdb_current_bgsave_time_sec", rdb ? Math.round((now - bg.startMs) / 1000) : -1],
       ["rdb_saves", this.rdbSaves],
       ["rdb_last_load_keys_expired", this.lastLoadKeysExpired],
       ["rdb_last_load_keys_loaded", this.lastLoadKeysLoaded],
