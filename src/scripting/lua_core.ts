@@ -56,6 +56,34 @@ const LUA_TNUMFLT = 3; // LUA_TNUMBER | (0 << 4)
   };
 }
 
+// --- Hexadecimal numerals of any size. 5.3 reads "0x..." as an integer that wraps (fengari's
+// at 32 bits: 0x100000000 became 0); Lua 5.1 reads every numeral with strtod, so a hex numeral
+// is its full value as a double (BullMQ's scripts compute priority * 0x100000000).
+{
+  const lobject = lobjectMod as Exports;
+  const str2num = lobject.luaO_str2num as (s: Uint8Array, o: TValueLike) => number;
+  const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+  const hexValue = (c: number) =>
+    c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+  lobject.luaO_str2num = (s: Uint8Array, o: TValueLike): number => {
+    let i = 0;
+    while (i < s.length && isSpace(s[i])) i++;
+    const neg = s[i] === 45;
+    if (neg || s[i] === 43) i++;
+    if (s[i] !== 48 || (s[i + 1] !== 120 && s[i + 1] !== 88)) return str2num(s, o);
+    let j = i + 2;
+    let a = 0;
+    for (; j < s.length && hexValue(s[j]) >= 0; j++) a = a * 16 + hexValue(s[j]);
+    let end = j;
+    while (end < s.length && isSpace(s[end])) end++;
+    // Hex fractions and exponents ("0x1.8p1"), and malformed numerals: 5.3's own reading.
+    if (j === i + 2 || (end !== s.length && s[end] !== 0)) return str2num(s, o);
+    o.type = LUA_TNUMFLT;
+    o.value = neg ? -a : a;
+    return end + 1;
+  };
+}
+
 // --- Read-only tables (Redis's Lua: "Attempt to modify a readonly table"). Every store into a
 // table goes through ltable.luaH_setfrom or luaH_setint, looked up on the module at call time.
 const runerror = (ldebugMod as Exports).luaG_runerror as (L: LuaState, fmt: Uint8Array) => never;

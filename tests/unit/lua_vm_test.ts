@@ -77,6 +77,19 @@ Deno.test("every Lua number is a double, as in Lua 5.1", () => {
   assert.equal(run(L, "local t = {} t[1.0] = 'a' return t[1]"), "a");
 });
 
+Deno.test("hexadecimal numerals keep their full value, as strtod reads them in Lua 5.1", () => {
+  const L = newState();
+  assert.equal(run(L, "return 0x100000000"), "4294967296");
+  assert.equal(run(L, "return 0xffffffff"), "4294967295");
+  assert.equal(run(L, "return 2 * 0x100000000 + 5 % 0x100000000"), "8589934597");
+  assert.equal(run(L, "return -0x10"), "-16");
+  assert.equal(run(L, "return tonumber('0x1FFFFFFFFF')"), "137438953471");
+  assert.equal(run(L, "return tonumber(' 0x10 ')"), "16");
+  assert.equal(run(L, "return tonumber('0x')"), "nil");
+  assert.equal(run(L, "return tonumber('0x1g')"), "nil");
+  assert.equal(run(L, "return 0x1p4"), "16");
+});
+
 Deno.test("numbers print with %.14g like Lua 5.1", () => {
   const L = newState();
   assert.equal(run(L, "return 0.1"), "0.1");
