@@ -11,10 +11,12 @@ import { parseI64 } from "../util/numbers.ts";
 import type { CommandArg, CommandSpec, Ctx, KeyRef, KeySpec } from "./spec.ts";
 
 const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
-const KEYS_GREATER = "ERR Number of keys can't be greater than number of args";
-const KEYS_NEGATIVE = "ERR Number of keys can't be negative";
+/** Shared with FCALL. */
+export const KEYS_GREATER = "ERR Number of keys can't be greater than number of args";
+export const KEYS_NEGATIVE = "ERR Number of keys can't be negative";
 const FLUSH_SYNTAX = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
-const NOTBUSY = "NOTBUSY No scripts in execution right now.";
+/** SCRIPT KILL and FUNCTION KILL with nothing running. */
+export const NOTBUSY = "NOTBUSY No scripts in execution right now.";
 
 // EVAL script numkeys [key ...] [arg ...]  (and EVALSHA, EVAL_RO, EVALSHA_RO)
 function evalGeneric(ctx: Ctx, argv: string[], evalsha: boolean, ro: boolean): Reply {
@@ -98,8 +100,8 @@ const SCRIPT_HELP = [
   "    Prints this help.",
 ].map((l) => new SimpleString(l));
 
-// EVAL-family keys: numkeys at argument 2, then that many keys.
-function evalKeys(argv: string[]): KeyRef[] {
+/** EVAL- and FCALL-family keys: numkeys at argument 2, then that many keys. */
+export function evalKeys(argv: string[]): KeyRef[] {
   const n = parseI64(argv[2] ?? "");
   if (n === null || n < 0 || n > argv.length - 3) return [];
   const out: KeyRef[] = [];
@@ -109,7 +111,8 @@ function evalKeys(argv: string[]): KeyRef[] {
 
 const EVAL_NOTES = "We cannot tell how the keys will be used so we assume the worst, ";
 
-function evalKeySpecs(ro: boolean, notes: boolean): KeySpec[] {
+/** The key spec of EVAL/FCALL and their _RO forms. */
+export function evalKeySpecs(ro: boolean, notes: boolean): KeySpec[] {
   return [{
     flags: ro ? ["RO", "access"] : ["RW", "access", "update"],
     begin: { index: 2 },
@@ -118,7 +121,8 @@ function evalKeySpecs(ro: boolean, notes: boolean): KeySpec[] {
   }];
 }
 
-function evalArgs(first: string): CommandArg[] {
+/** COMMAND DOCS arguments of EVAL/FCALL; `first` names the script/function argument. */
+export function evalArgs(first: string): CommandArg[] {
   return [
     { name: first, type: "string" },
     { name: "numkeys", type: "integer" },

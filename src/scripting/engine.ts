@@ -4,13 +4,17 @@
 // caller. Commands a script runs go through the dispatcher's `call` with one fake client (no
 // connection), so statistics, keyspace events, MONITOR and propagation work as for clients;
 // the script's own EVAL is not propagated, its effects are (MULTI/EXEC-wrapped by the unit).
+// The same class builds the functions VM (function_lua.c): no KEYS/ARGV, globals behind a
+// proxy table, and library code run once at FUNCTION LOAD with only redis.register_function,
+// redis.log and the version fields reachable.
 
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import type { Client } from "../client.ts";
 import { call } from "../commands/dispatcher.ts";
 import type { Command } from "../commands/spec.ts";
-import { MISCONF, READONLY, ReplyError } from "../errors.ts";
+import { ACL_OK } from "../acl/check.ts";
+import { MISCONF, OOM, READONLY, ReplyError } from "../errors.ts";
 import { log, type LogLevel } from "../log.ts";
 import type { Reply } from "../resp/types.ts";
 import type { Server } from "../server.ts";
@@ -54,7 +58,8 @@ export const SCRIPT_FLAG_NO_CLUSTER = 1 << 3;
 export const SCRIPT_FLAG_EVAL_COMPAT_MODE = 1 << 4;
 export const SCRIPT_FLAG_ALLOW_CROSS_SLOT = 1 << 5;
 
-const FLAG_NAMES: [string, number][] = [
+/** Flag names as `#!lua flags=` and register_function's `flags` spell them (scripts_flags_def). */
+export const FLAG_NAMES: [string, number][] = [
   ["no-writes", SCRIPT_FLAG_NO_WRITES],
   ["allow-oom", SCRIPT_FLAG_ALLOW_OOM],
   ["allow-stale", SCRIPT_FLAG_ALLOW_STALE],
@@ -97,6 +102,8 @@ interface RunCtx {
   writeDirty: boolean;
   /** PROPAGATE_AOF | PROPAGATE_REPL, changed by redis.set_repl. */
   repl: number;
+  /** The shebang has allow-oom: denyoom commands run even over maxmemory. */
+  allowOom?: boolean;
 }
 
 /**
@@ -117,6 +124,45 @@ function __redis__err__handler(err)
   end  return err
 end
 `;
+
+/** The functions VM's error handler (function_lua.c): the same, but kept out of the globals. */
+const FUNCTION_ERROR_HANDLER = `local dbg = debug
+debug = nil
+local error_handler = function (err)
+  local i = dbg.getinfo(2,'nSl')
+  if i and (i.what == 'C' or i.what == 'J') then
+    i = dbg.getinfo(3,'nSl')
+  end
+  if type(err) ~= 'table' then
+    err = {err='ERR ' .. tostring(err)}  end  if i then
+    err['source'] = i.source
+    err['line'] = i.currentline
+  end  return err
+end
+return error_handler
+`;
+
+// fengari's registry slot of the globals table (LUA_RIDX_GLOBALS): chunks loaded later take
+// it as their _ENV, which is how the functions VM swaps in its proxy globals.
+const LUA_RIDX_GLOBALS = 2;
+// FUNCTION LOAD's hook runs every 100000 instructions; the load fails after 500 ms.
+const LOAD_HOOK_COUNT = 100000;
+
+/** A function a library registered (redis.register_function's arguments). */
+export interface RegisteredFunction {
+  name: string;
+  desc: string | null;
+  flags: number;
+  /** Registry reference of the callback. */
+  ref: number;
+}
+
+/** State of a FUNCTION LOAD in progress (loadCtx). */
+interface LoadCtx {
+  register: (f: RegisteredFunction) => string | null;
+  start: number;
+  timeoutMs: number;
+}
 
 // Lua 5.1 names scripts may use that fengari (5.3) lacks, and 5.3 names Redis's Lua does not
 // have. The environment then lists exactly what Redis 7.0's does (pairs(_G), pairs(string) ...).
@@ -180,6 +226,7 @@ class Rand48 {
   }
 }
 const RAND48_MAX = 2147483647;
+const rands = new WeakMap<Server, Rand48>();
 
 /** Result of parsing a script's shebang line. */
 export interface Shebang {
@@ -213,21 +260,34 @@ export function parseShebang(body: string): Shebang | string {
   return { flags, length: end };
 }
 
-/** The Lua scripting engine of one server. */
+/** The Lua scripting engine of one server: the EVAL VM, or the functions VM. */
 export class ScriptingEngine {
   readonly server: Server;
+  /** True for the functions VM (FCALL), false for EVAL's. */
+  readonly functions: boolean;
   /** SHA1 → script, the script cache (SCRIPT EXISTS, EVALSHA). */
   scripts = new Map<string, Script>();
   #L!: LuaState;
   #run: RunCtx | null = null;
   #fake: Client | null = null;
   #inUse = false;
-  /** Registry reference of __redis__err__handler. */
+  /** Registry reference of the error handler (__redis__err__handler for EVAL). */
   #handlerRef = 0;
-  readonly #rand = new Rand48();
+  /** Functions VM: the metatable of the proxy globals, whose __index is swapped at load. */
+  #globalsMetaRef = 0;
+  /** Functions VM: the real globals (GLOBALS_API) and the load-time API (LIBRARY_API). */
+  #globalsApiRef = 0;
+  #libraryApiRef = 0;
+  #load: LoadCtx | null = null;
+  /** Shared by both VMs of a server, never reseeded (Redis's rand.c state is process-wide). */
+  readonly #rand: Rand48;
 
-  constructor(server: Server) {
+  constructor(server: Server, functions = false) {
     this.server = server;
+    this.functions = functions;
+    let rand = rands.get(server);
+    if (rand === undefined) rands.set(server, rand = new Rand48());
+    this.#rand = rand;
     this.#init();
   }
 
@@ -318,8 +378,14 @@ export class ScriptingEngine {
     lua.lua_setfield(L, -2, "randomseed");
     lua.lua_pop(L, 1);
 
-    this.#doString(ERROR_HANDLER, "@err_handler_def");
-    lua.lua_getglobal(L, "__redis__err__handler");
+    if (this.functions) {
+      const b = luaText(FUNCTION_ERROR_HANDLER);
+      lauxlib.luaL_loadbuffer(L, b, b.length, "@err_handler_def");
+      lua.lua_call(L, 0, 1);
+    } else {
+      this.#doString(ERROR_HANDLER, "@err_handler_def");
+      lua.lua_getglobal(L, "__redis__err__handler");
+    }
     this.#handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
 
     // Lock the globals: reading a missing one is an error, and every table reachable from
@@ -331,6 +397,134 @@ export class ScriptingEngine {
     lua.lua_setmetatable(L, -2);
     protectRecursively(L);
     lua.lua_pop(L, 1);
+    if (this.functions) this.#initFunctionsGlobals();
+  }
+
+  // luaEngineInitEngine: the load-time API table, and an empty read-only table standing in
+  // for the globals whose metatable's __index points at the real globals (or, while a library
+  // loads, at the load-time API).
+  #initFunctionsGlobals(): void {
+    const L = this.#L;
+    lua.lua_newtable(L); // LIBRARY_API
+    lua.lua_newtable(L); // its redis table
+    const fns: [string, LuaFunction][] = [
+      ["register_function", (L) => this.#registerFunction(L)],
+      ["log", (L) => this.#log(L)],
+    ];
+    for (const [name, f] of fns) {
+      lua.lua_pushcfunction(L, f);
+      lua.lua_setfield(L, -2, name);
+    }
+    const nums: [string, number][] = [
+      ["LOG_DEBUG", 0],
+      ["LOG_VERBOSE", 1],
+      ["LOG_NOTICE", 2],
+      ["LOG_WARNING", 3],
+      ["REDIS_VERSION_NUM", REDIS_VERSION_NUM],
+    ];
+    for (const [name, v] of nums) {
+      lua.lua_pushnumber(L, v);
+      lua.lua_setfield(L, -2, name);
+    }
+    lua.lua_pushstring(L, REDIS_VERSION);
+    lua.lua_setfield(L, -2, "REDIS_VERSION");
+    setErrorMetatable(L);
+    lua.lua_setfield(L, -2, "redis");
+    setErrorMetatable(L);
+    protectRecursively(L);
+    this.#libraryApiRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+
+    lua.lua_pushglobaltable(L);
+    this.#globalsApiRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_newtable(L); // the new globals
+    lua.lua_newtable(L); // their metatable
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.#globalsApiRef);
+    lua.lua_setfield(L, -2, "__index");
+    setReadonly(L, -1, true);
+    lua.lua_pushvalue(L, -1);
+    this.#globalsMetaRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_setmetatable(L, -2);
+    setReadonly(L, -1, true);
+    lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
+  }
+
+  // Points the proxy globals' __index at the registry value `ref`.
+  #setGlobalsIndex(ref: number): void {
+    const L = this.#L;
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.#globalsMetaRef);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+    withoutProtection(() => lua.lua_setfield(L, -2, "__index"));
+    lua.lua_pop(L, 1);
+  }
+
+  /**
+   * Compiles library code and runs it so it registers its functions (luaEngineCreate). Only
+   * for the functions VM.
+   * @param code the code after the shebang line (starting with its newline)
+   * @param timeoutMs 0 for no limit (a master's FUNCTION LOAD, RDB loading)
+   * @param register called for each redis.register_function; returns an error text or null
+   * @returns null, or the error text (without "ERR ")
+   */
+  createLibrary(
+    code: string,
+    timeoutMs: number,
+    register: (f: RegisteredFunction) => string | null,
+  ): string | null {
+    const L = this.#L;
+    this.#setGlobalsIndex(this.#libraryApiRef);
+    try {
+      const b = toLua(code);
+      if (lauxlib.luaL_loadbuffer(L, b, b.length, "@user_function") !== lua.LUA_OK) {
+        const msg = fromLua(lua.lua_tolstring(L, -1)!).replace(/ near <eof>$/, " near '<eof>'");
+        lua.lua_pop(L, 1);
+        return oneLineError(`Error compiling function: ${msg}`);
+      }
+      this.#load = { register, start: performance.now(), timeoutMs };
+      lua.lua_sethook(L, (L) => this.#loadHook(L), lua.LUA_MASKCOUNT, LOAD_HOOK_COUNT);
+      if (lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+        const info = extractErrorInfo(L);
+        lua.lua_pop(L, 1);
+        return oneLineError(`Error registering functions: ${lua51Message(info.msg)}`);
+      }
+      return null;
+    } finally {
+      this.#setGlobalsIndex(this.#globalsApiRef);
+      lua.lua_sethook(L, null, 0, 0);
+      this.#load = null;
+      lua.lua_settop(L, 0);
+    }
+  }
+
+  /** Drops a registered function's callback (luaEngineFreeFunction). */
+  releaseFunction(ref: number): void {
+    lauxlib.luaL_unref(this.#L, lua.LUA_REGISTRYINDEX, ref);
+  }
+
+  // luaEngineLoadHook: a library's top level may not run longer than the load timeout.
+  #loadHook(L: LuaState): void {
+    const load = this.#load;
+    if (load === null || load.timeoutMs <= 0) return;
+    if (performance.now() - load.start > load.timeoutMs) {
+      lua.lua_sethook(L, null, 0, 0);
+      raise(L, "FUNCTION LOAD timeout");
+    }
+  }
+
+  // redis.register_function(name, callback) or redis.register_function{function_name=...,
+  // callback=..., flags={...}, description=...} (luaRegisterFunction).
+  #registerFunction(L: LuaState): number {
+    const load = this.#load;
+    if (load === null) {
+      return raise(L, "redis.register_function can only be called on FUNCTION LOAD command");
+    }
+    const f = readRegisterArgs(L);
+    if (typeof f === "string") return raise(L, f);
+    const err = load.register(f);
+    if (err !== null) {
+      this.releaseFunction(f.ref);
+      return raise(L, err);
+    }
+    return 0;
   }
 
   #register(name: string, f: LuaFunction): void {
@@ -387,6 +581,10 @@ export class ScriptingEngine {
     if (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) return null;
     if (!(flags & SCRIPT_FLAG_NO_WRITES)) {
       const s = this.server;
+      // maxmemory: such a script is a denyoom command for processCommand (scriptFlagsToCmdFlags).
+      if (!(flags & SCRIPT_FLAG_ALLOW_OOM) && s.evictor.preCommandOom && !caller.isMaster) {
+        return new ReplyError(OOM);
+      }
       if (s.isReplica() && s.config.bool("replica-read-only") && !caller.isMaster) {
         return new ReplyError("READONLY Can not run script with write flag on readonly replica");
       }
@@ -411,35 +609,72 @@ export class ScriptingEngine {
    */
   run(caller: Client, sha: string, keys: string[], args: string[], ro: boolean): Reply {
     const script = this.scripts.get(sha)!;
-    const refused = this.prepareError(script.flags, ro, caller);
+    return this.#invoke(caller, sha, script.ref, script.flags, keys, args, ro);
+  }
+
+  /**
+   * Runs a registered function for `caller` (luaEngineCall): it gets the keys and arguments
+   * as its two parameters. Only for the functions VM.
+   * @param ro called as FCALL_RO
+   * @returns the function's reply (a ReplyError when it failed)
+   */
+  callFunction(
+    caller: Client,
+    fn: RegisteredFunction,
+    keys: string[],
+    args: string[],
+    ro: boolean,
+  ): Reply {
+    return this.#invoke(caller, fn.name, fn.ref, fn.flags, keys, args, ro);
+  }
+
+  #invoke(
+    caller: Client,
+    funcname: string,
+    ref: number,
+    flags: number,
+    keys: string[],
+    args: string[],
+    ro: boolean,
+  ): Reply {
+    const refused = this.prepareError(flags, ro, caller);
     if (refused !== null) return refused;
     const L = this.#L;
     const fake = this.#fakeClient();
     fake.dbIndex = caller.dbIndex;
     fake.setResp(2);
     fake.user = caller.user;
-    const compat = (script.flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
+    const compat = (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
     this.#run = {
       caller,
       fake,
-      funcname: sha,
-      readOnly: ro || (!compat && (script.flags & SCRIPT_FLAG_NO_WRITES) !== 0),
+      funcname,
+      readOnly: ro || (!compat && (flags & SCRIPT_FLAG_NO_WRITES) !== 0),
       writeDirty: false,
       repl: PROPAGATE_AOF | PROPAGATE_REPL,
+      allowOom: (flags & SCRIPT_FLAG_ALLOW_OOM) !== 0,
     };
     try {
-      withoutProtection(() => {
-        pushStringArray(L, keys);
-        lua.lua_setglobal(L, NAME_KEYS);
-        pushStringArray(L, args);
-        lua.lua_setglobal(L, NAME_ARGV);
-      });
+      if (!this.functions) {
+        withoutProtection(() => {
+          pushStringArray(L, keys);
+          lua.lua_setglobal(L, NAME_KEYS);
+          pushStringArray(L, args);
+          lua.lua_setglobal(L, NAME_ARGV);
+        });
+      }
       lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.#handlerRef);
-      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
-      const err = lua.lua_pcall(L, 0, 1, -2);
+      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
+      let nargs = 0;
+      if (this.functions) {
+        pushStringArray(L, keys);
+        pushStringArray(L, args);
+        nargs = 2;
+      }
+      const err = lua.lua_pcall(L, nargs, 1, -2 - nargs);
       let reply: Reply;
       if (err !== lua.LUA_OK) {
-        reply = this.#errorReply51(L, sha);
+        reply = this.#errorReply51(L, funcname);
         lua.lua_pop(L, 1);
       } else {
         try {
@@ -547,6 +782,14 @@ export class ScriptingEngine {
       if (!s.persistence.lastBgsaveOk && s.persistence.writesDenied()) {
         return this.#reject(cmd, `-${MISCONF}`);
       }
+    }
+    // scriptVerifyOOM: over maxmemory when the script started, its first write may not be a
+    // denyoom command (unless allow-oom).
+    if (
+      !run.writeDirty && !run.allowOom && s.evictor.preCommandOom &&
+      cmd.flagSet.has("denyoom") && !run.caller.isMaster
+    ) {
+      return this.#reject(cmd, `-${OOM}`);
     }
     if (cmd.isWrite) run.writeDirty = true;
     const fake = run.fake;
@@ -694,9 +937,9 @@ export class ScriptingEngine {
       cmd = top.subcommands.get(argv[1].toLowerCase());
     }
     if (cmd === undefined) return raise(L, "Invalid command passed to redis.acl_check_cmd()");
-    // TODO(scripting): ask the ACL module once users have permissions; every user may run
-    // every command until then.
-    lua.lua_pushboolean(L, true);
+    // The caller's permissions, as for redis.call, but nothing is logged (ACL LOG stays empty).
+    const acl = this.server.acl;
+    lua.lua_pushboolean(L, acl.check(acl.userOf(this.#run.caller), cmd, argv).result === ACL_OK);
     return 1;
   }
 
@@ -816,6 +1059,115 @@ function pushStringArray(L: LuaState, items: string[]): void {
   }
 }
 
+// Sets a metatable whose __index raises on unknown names on the table on top of the stack
+// (luaSetErrorMetatable).
+function setErrorMetatable(L: LuaState): void {
+  lua.lua_newtable(L);
+  lua.lua_pushcfunction(L, globalsIndexError);
+  lua.lua_setfield(L, -2, "__index");
+  lua.lua_setmetatable(L, -2);
+}
+
+// A string argument as luaGetStringSds reads it: strings and numbers (converted), else null.
+function stringArg(L: LuaState, idx: number): string | null {
+  if (!lua.lua_isstring(L, idx)) return null;
+  lua.lua_pushvalue(L, idx); // converting a copy leaves table keys intact for lua_next
+  const s = fromLua(lua.lua_tolstring(L, -1)!);
+  lua.lua_pop(L, 1);
+  return s;
+}
+
+// Reads redis.register_function's arguments (luaRegisterFunctionReadArgs): the function, or
+// the error text. The callback is referenced from the registry once accepted.
+function readRegisterArgs(L: LuaState): RegisteredFunction | string {
+  const argc = lua.lua_gettop(L);
+  if (argc < 1 || argc > 2) return "wrong number of arguments to redis.register_function";
+  if (argc === 2) {
+    const name = stringArg(L, 1);
+    if (name === null) return "first argument to redis.register_function must be a string";
+    if (lua.lua_type(L, 2) !== lua.LUA_TFUNCTION) {
+      return "second argument to redis.register_function must be a function";
+    }
+    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    return { name, desc: null, flags: 0, ref };
+  }
+  if (!lua.lua_istable(L, 1)) {
+    return "calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).";
+  }
+  let name: string | null = null;
+  let desc: string | null = null;
+  let flags = 0;
+  let ref = -1;
+  const fail = (err: string): string => {
+    if (ref !== -1) lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, ref);
+    return err;
+  };
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, 1)) {
+    const key = stringArg(L, -2);
+    if (key === null) {
+      return fail("named argument key given to redis.register_function is not a string");
+    }
+    switch (key.toLowerCase()) {
+      case "function_name":
+        name = stringArg(L, -1);
+        if (name === null) {
+          return fail("function_name argument given to redis.register_function must be a string");
+        }
+        break;
+      case "description":
+        desc = stringArg(L, -1);
+        if (desc === null) {
+          return fail("description argument given to redis.register_function must be a string");
+        }
+        break;
+      case "callback":
+        if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) {
+          return fail("callback argument given to redis.register_function must be a function");
+        }
+        if (ref !== -1) lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, ref);
+        ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+        continue; // luaL_ref popped the value
+      case "flags": {
+        if (!lua.lua_istable(L, -1)) {
+          return fail(
+            "flags argument to redis.register_function must be a table representing function flags",
+          );
+        }
+        const f = readFlags(L);
+        if (f === null) return fail("unknown flag given");
+        flags = f;
+        break;
+      }
+      default:
+        return fail("unknown argument given to redis.register_function");
+    }
+    lua.lua_pop(L, 1);
+  }
+  if (name === null) return fail("redis.register_function must get a function name argument");
+  if (ref === -1) return fail("redis.register_function must get a callback argument");
+  return { name, desc, flags, ref };
+}
+
+// The flags table on top of the stack: 1..n until the first nil; null on an unknown flag or a
+// value that is not a string (luaRegisterFunctionReadFlags).
+function readFlags(L: LuaState): number | null {
+  let flags = 0;
+  for (let j = 1;; j++) {
+    lua.lua_rawgeti(L, -1, j);
+    if (lua.lua_type(L, -1) === lua.LUA_TNIL) {
+      lua.lua_pop(L, 1);
+      return flags;
+    }
+    const s = stringArg(L, -1);
+    lua.lua_pop(L, 1);
+    if (s === null) return null;
+    const known = FLAG_NAMES.find(([n]) => n === s.toLowerCase());
+    if (known === undefined) return null;
+    flags |= known[1];
+  }
+}
+
 // __index of the globals table: reading an unset global is an error (luaProtectedTableError).
 function globalsIndexError(L: LuaState): number {
   const name = lua.lua_isstring(L, 2) ? fromLua(lua.lua_tolstring(L, 2)!) : "?";
@@ -858,4 +1210,9 @@ export function scriptingOf(server: Server): ScriptingEngine {
     engines.set(server, e);
   }
   return e;
+}
+
+/** The EVAL engine of `server` if a script ever ran or was loaded (INFO must not create it). */
+export function scriptingIfCreated(server: Server): ScriptingEngine | undefined {
+  return engines.get(server);
 }
