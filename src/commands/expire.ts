@@ -79,9 +79,9 @@ function expireGeneric(ctx: Ctx, argv: string[], relative: boolean, seconds: boo
     if ((flags & LT) !== 0 && current !== undefined && when >= current) return 0;
   }
   const ks = ctx.server.keyspace;
-  // A time already past deletes the key, except on a replica, which waits for the master's DEL
-  // (checkAlreadyExpired).
-  if (when <= ctx.now && !ks.isReplica()) {
+  // A time already past deletes the key, except on a replica, which waits for the master's DEL,
+  // and while an AOF loads (checkAlreadyExpired).
+  if (when <= ctx.now && !ks.isReplica() && !ks.loading) {
     db.delete(key);
     ctx.rewrite([ctx.server.config.bool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key]);
     ks.hooks.notify("g", "del", key, db.id);
@@ -120,7 +120,8 @@ function cmdName(argv: string[]): string {
 function ttlGeneric(ctx: Ctx, argv: string[], ms: boolean, absolute: boolean): Reply {
   const db = ctx.db;
   const key = argv[1];
-  if (db.lookupRead(key) === undefined) return -2;
+  // Not an access for LRU/LFU (LOOKUP_NOTOUCH).
+  if (db.lookupRead(key, true, false) === undefined) return -2;
   const at = db.getExpire(key);
   if (at === undefined) return -1;
   let ttl = absolute ? at : at - ctx.now;

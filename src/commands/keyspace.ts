@@ -10,6 +10,7 @@ import {
   INVALID_FIRST_DB,
   INVALID_SECOND_DB,
   LFU_NOT_SELECTED,
+  LFU_SELECTED,
   NO_SUCH_KEY,
   NOT_INTEGER,
   ReplyError,
@@ -18,6 +19,7 @@ import {
 } from "../errors.ts";
 import { OK, type Reply, SimpleString } from "../resp/types.ts";
 import { type Database, type RedisValue, typeOf } from "../store/database.ts";
+import { frequency, idleSeconds } from "../store/evict.ts";
 import { parseCursor } from "../store/scan.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseI64, parseSafeInt } from "../util/numbers.ts";
@@ -41,20 +43,27 @@ function delGeneric(ctx: Ctx, argv: string[]): Reply {
 }
 
 // EXISTS key [key ...]
+// Not an access for LRU/LFU (LOOKUP_NOTOUCH).
 function exists(ctx: Ctx, argv: string[]): Reply {
+  const db = ctx.db;
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (db.lookupRead(argv[i], true, false) !== undefined) n++;
+  return n;
+}
+
+// TOUCH key [key ...]
+// Like EXISTS, but each lookup counts as an access (updates the LRU clock or LFU counter).
+function touch(ctx: Ctx, argv: string[]): Reply {
   const db = ctx.db;
   let n = 0;
   for (let i = 1; i < argv.length; i++) if (db.lookupRead(argv[i]) !== undefined) n++;
   return n;
 }
 
-// TOUCH key [key ...]
-// Keys have no access time to update here (no LRU/LFU clock): TOUCH counts and lazily expires.
-const touch = exists;
-
 // TYPE key
+// Not an access for LRU/LFU (LOOKUP_NOTOUCH).
 function type(ctx: Ctx, argv: string[]): Reply {
-  const v = ctx.db.lookupRead(argv[1]);
+  const v = ctx.db.lookupRead(argv[1], true, false);
   const name = v === undefined ? "none" : typeOf(v);
   let reply = TYPE_REPLIES.get(name);
   if (reply === undefined) TYPE_REPLIES.set(name, reply = new SimpleString(name));
@@ -304,16 +313,16 @@ function randomkey(ctx: Ctx): Reply {
     // Where expired keys are only hidden (replica, paused expiry) a db made only of expired
     // keys would loop forever: give up after some tries and return one (dbRandomKey).
     if (allVolatile && (ks.isReplica() || ks.expirePaused) && --tries === 0) return key;
-    if (db.lookup(key) !== undefined) return key;
+    if (db.peek(key) !== undefined) return key;
   }
 }
 
-// OBJECT ENCODING key / OBJECT REFCOUNT key / OBJECT FREQ key
+// OBJECT ENCODING key / OBJECT REFCOUNT key / OBJECT FREQ key / OBJECT IDLETIME key
 // Strings are stored bare, without Redis's per-object encoding: the encoding is derived from the
 // value the way SET stores it (tryObjectEncoding), unless the writer marked the key raw
-// (Database.rawStrings).
+// (Database.rawStrings). OBJECT is not an access (LOOKUP_NOTOUCH|LOOKUP_NONOTIFY).
 function objectLookup(ctx: Ctx, key: string): RedisValue | undefined {
-  return ctx.db.lookupRead(key, false);
+  return ctx.db.lookupRead(key, false, false);
 }
 
 /** OBJECT ENCODING of a string value as SET stores it (int, embstr or raw). */
@@ -347,18 +356,23 @@ function objectRefcount(ctx: Ctx, argv: string[]): Reply {
   return isSharedInteger(ctx, argv[2], v) ? 2147483647 : 1;
 }
 
-// No access frequency is tracked yet: with an LFU policy this replies the counter a new key
-// starts with (LFU_INIT_VAL 5; 0 for shared integers, whose counter Redis never sets).
+// The key is looked up first: a missing key replies nil under any policy.
 function objectFreq(ctx: Ctx, argv: string[]): Reply {
   const v = objectLookup(ctx, argv[2]);
   if (v === undefined) return null;
-  if (!ctx.server.config.get("maxmemory-policy").endsWith("-lfu")) {
-    throw new ReplyError(LFU_NOT_SELECTED);
-  }
-  return isSharedInteger(ctx, argv[2], v) ? 0 : 5;
+  if (!ctx.server.evictor.lfu) throw new ReplyError(LFU_NOT_SELECTED);
+  return frequency(ctx.db, argv[2], v);
 }
 
-// OBJECT HELP lists IDLETIME like Redis 7.0, although that subcommand is not implemented yet.
+// Seconds since the last access (estimateObjectIdleTime). Under noeviction, *-random and
+// volatile-ttl, access times are tracked only from the first call on (store/evict.ts).
+function objectIdletime(ctx: Ctx, argv: string[]): Reply {
+  const v = objectLookup(ctx, argv[2]);
+  if (v === undefined) return null;
+  if (ctx.server.evictor.lfu) throw new ReplyError(LFU_SELECTED);
+  return idleSeconds(ctx.db, argv[2]);
+}
+
 const OBJECT_HELP = [
   "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
   "ENCODING <key>",
@@ -415,6 +429,20 @@ const OBJECT_SUBCOMMANDS: CommandSpec[] = [
     handler: objectFreq,
     summary: "Get the logarithmic access frequency counter of a Redis object",
     since: "4.0.0",
+    group: "generic",
+    complexity: "O(1)",
+  },
+  {
+    name: "idletime",
+    arity: 3,
+    flags: ["readonly"],
+    categories: ["keyspace", "read", "slow"],
+    keys: OBJECT_KEY,
+    keySpecs: [keySpec(["RO"], 2)],
+    tips: ["nondeterministic_output"],
+    handler: objectIdletime,
+    summary: "Get the time since a Redis object was last accessed",
+    since: "2.2.3",
     group: "generic",
     complexity: "O(1)",
   },

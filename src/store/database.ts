@@ -6,7 +6,9 @@
 // wrapper object: measured 40 B/key cheaper); other types are objects with a `type` field.
 
 import { ReplyError, WRONGTYPE } from "../errors.ts";
+import { initAccess, touchKey } from "./evict.ts";
 import type { Keyspace } from "./keyspace.ts";
+import { keyBytes, newValueBytes, stringBytes, valueBytes } from "./memory.ts";
 
 /** Non-string values (lists, hashes, sets, sorted sets, streams) implement this. */
 export interface ObjectValue {
@@ -40,6 +42,18 @@ export class Database {
    * read it. `set`, `add` and `delete` clear the mark, so writers call `markRaw` after `set`.
    */
   rawStrings = new Set<string>();
+  /**
+   * Access clock per key (LRU seconds or LFU counter and minutes) for OBJECT IDLETIME/FREQ and
+   * the LRU/LFU policies; null while nothing needs access times. See store/evict.ts for why it
+   * is a parallel map and when it exists.
+   */
+  access: Map<string, number> | null = null;
+  /** Bytes of keys and values in Redis's units, kept on every write (store/memory.ts). */
+  memBytes = 0;
+  /** Keys `memBytes` covers; differs from data.size after a load that wrote `data` directly. */
+  memKeys = 0;
+  /** Keys whose aggregate value changed in place since it was last measured. */
+  memStale = new Set<string>();
   // RANDOMKEY's iterator and the Map it walks (`data` is replaced by FLUSHDB and SWAPDB).
   #sampler: MapIterator<string> | null = null;
   #sampled: Map<string, RedisValue> | null = null;
@@ -57,16 +71,28 @@ export class Database {
    */
   lookup(key: string): RedisValue | undefined {
     if (this.expires.size !== 0 && this.#expireIfNeeded(key)) return undefined;
+    const v = this.data.get(key);
+    if (this.access !== null && v !== undefined) touchKey(this, key);
+    return v;
+  }
+
+  /**
+   * `lookup` without counting as an access for LRU/LFU (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE,
+   * the TTL family, OBJECT).
+   * @returns the value or undefined
+   */
+  peek(key: string): RedisValue | undefined {
+    if (this.expires.size !== 0 && this.#expireIfNeeded(key)) return undefined;
     return this.data.get(key);
   }
 
   /**
    * `lookup` for reads (Redis lookupKeyRead): also counts keyspace hits and misses, and fires
-   * `keymiss` unless `notify` is false (OBJECT).
+   * `keymiss` unless `notify` is false (OBJECT); `touch` false is LOOKUP_NOTOUCH (see `peek`).
    * @returns the value or undefined
    */
-  lookupRead(key: string, notify = true): RedisValue | undefined {
-    const v = this.lookup(key);
+  lookupRead(key: string, notify = true, touch = true): RedisValue | undefined {
+    const v = touch ? this.lookup(key) : this.peek(key);
     const ks = this.keyspace;
     if (v !== undefined) {
       ks.stats.keyspaceHits++;
@@ -120,7 +146,11 @@ export class Database {
 
   /** Marks the string at `key` as "raw"-encoded (see `rawStrings`); call after `set`. */
   markRaw(key: string): void {
-    this.rawStrings.add(key);
+    const raw = this.rawStrings;
+    if (raw.size !== 0 && raw.has(key)) return;
+    raw.add(key);
+    const v = this.data.get(key);
+    if (typeof v === "string") this.memBytes += stringBytes(v, true) - stringBytes(v, false);
   }
 
   /** The string at `key`, or undefined; throws WRONGTYPE for other types. */
@@ -158,14 +188,21 @@ export class Database {
    * Stores `value` at `key`. Drops any TTL unless `keepTtl`. Signals the modification.
    */
   set(key: string, value: RedisValue, keepTtl = false): void {
-    if (this.keyspace.notifyNew && !this.data.has(key)) {
-      this.data.set(key, value);
-      this.keyspace.hooks.notify("n", "new", key, this.id);
+    const data = this.data;
+    const old = data.get(key);
+    data.set(key, value);
+    if (old === undefined) {
+      this.memKeys++;
+      this.memBytes += keyBytes(key) + newValueBytes(value);
+      if (this.access !== null) initAccess(this, key, value);
+      if (this.keyspace.notifyNew) this.keyspace.hooks.notify("n", "new", key, this.id);
     } else {
-      this.data.set(key, value);
+      const raw = this.rawStrings.size !== 0 && this.rawStrings.delete(key);
+      this.memBytes += newValueBytes(value) - valueBytes(old, raw);
+      // Overwriting keeps the LFU counter (dbSetValue) but is an access for LRU.
+      if (this.access !== null) touchKey(this, key, true);
     }
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
-    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
     this.keyspace.keyRemoved(this, key);
   }
@@ -173,6 +210,9 @@ export class Database {
   /** Adds a brand-new key (caller checked it is absent) and signals it. */
   add(key: string, value: RedisValue): void {
     this.data.set(key, value);
+    this.memKeys++;
+    this.memBytes += keyBytes(key) + newValueBytes(value);
+    if (this.access !== null) initAccess(this, key, value);
     if (this.keyspace.notifyNew) this.keyspace.hooks.notify("n", "new", key, this.id);
     if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
     this.keyspace.modified(this, key);
@@ -184,12 +224,28 @@ export class Database {
    * @returns true when a key was removed
    */
   delete(key: string): boolean {
-    if (!this.data.delete(key)) return false;
-    if (this.expires.size !== 0) this.expires.delete(key);
-    if (this.rawStrings.size !== 0) this.rawStrings.delete(key);
+    if (this.drop(key) === undefined) return false;
     this.keyspace.modified(this, key);
     this.keyspace.keyRemoved(this, key);
     return true;
+  }
+
+  /**
+   * Removes `key` with its TTL, marks and accounting, without signalling anything (expiry and
+   * eviction signal on their own terms).
+   * @returns the removed value, or undefined when there was none
+   */
+  drop(key: string): RedisValue | undefined {
+    const data = this.data;
+    const old = data.get(key);
+    if (old === undefined) return undefined;
+    data.delete(key);
+    if (this.expires.size !== 0) this.expires.delete(key);
+    const raw = this.rawStrings.size !== 0 && this.rawStrings.delete(key);
+    this.memKeys--;
+    this.memBytes -= keyBytes(key) + valueBytes(old, raw);
+    if (this.access !== null) this.access.delete(key);
+    return old;
   }
 
   /**
@@ -198,7 +254,10 @@ export class Database {
    */
   modified(key: string, value: ObjectValue): void {
     if (value.isEmpty()) this.delete(key);
-    else this.keyspace.modified(this, key);
+    else {
+      this.keyspace.modified(this, key);
+      this.memStale.add(key);
+    }
   }
 
   /**
@@ -231,6 +290,10 @@ export class Database {
     this.expires = new Map();
     this.rawStrings = new Set();
     this.avgTtl = 0;
+    this.memBytes = 0;
+    this.memKeys = 0;
+    this.memStale = new Set();
+    if (this.access !== null) this.access = new Map();
     return n;
   }
 
@@ -242,7 +305,7 @@ export class Database {
     const at = this.expires.get(key);
     if (at === undefined) return false;
     const ks = this.keyspace;
-    if (at > ks.now()) return false;
+    if (at > ks.now() || ks.loading) return false;
     if (ks.isReplica()) return true;
     if (ks.expirePaused) return true;
     ks.expireKey(this, key);

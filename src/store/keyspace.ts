@@ -4,6 +4,7 @@
 // `activeExpireCycle`, Redis's expire.c algorithm adapted to JS Maps).
 
 import { Database } from "./database.ts";
+import { AccessClock } from "./evict.ts";
 import { ScanCursors } from "./scan.ts";
 
 /** What the keyspace needs from the server around it. */
@@ -44,6 +45,11 @@ export class Keyspace {
   activeExpireEnabled = true;
   /** While true (CLIENT PAUSE WRITE, loading), expired keys are hidden, not deleted. */
   expirePaused = false;
+  /**
+   * While an AOF is replayed no key counts as expired (keyIsExpired during loading): a later
+   * command in the file must find the key as it was when the command was logged.
+   */
+  loading = false;
   readonly stats: KeyspaceStats = {
     expiredKeys: 0,
     expiredStalePerc: 0,
@@ -64,6 +70,8 @@ export class Keyspace {
   hooks: KeyspaceHooks;
   /** Parked SCAN iterators of every db and collection. */
   readonly scans = new ScanCursors();
+  /** Access-time tracking settings for LRU/LFU and OBJECT IDLETIME/FREQ (store/evict.ts). */
+  readonly clock = new AccessClock();
 
   constructor(count: number, hooks: KeyspaceHooks) {
     this.hooks = hooks;
@@ -177,9 +185,7 @@ export class Keyspace {
    * propagated for it (a GET, or an EXPIRE that then found no key).
    */
   expireKey(db: Database, key: string): void {
-    db.data.delete(key);
-    db.expires.delete(key);
-    if (db.rawStrings.size !== 0) db.rawStrings.delete(key);
+    db.drop(key);
     this.keyRemoved(db, key);
     this.stats.expiredKeys++;
     if (this.#watchCount !== 0) this.touch(db, key);
@@ -196,7 +202,7 @@ export class Keyspace {
    */
   activeExpireCycle(budgetMs: number): void {
     this.maintainIterators();
-    if (!this.activeExpireEnabled || this.isReplica() || this.expirePaused) return;
+    if (!this.activeExpireEnabled || this.isReplica() || this.expirePaused || this.loading) return;
     const start = performance.now();
     const now = Date.now();
     let sampledTotal = 0;
@@ -285,6 +291,10 @@ export class Keyspace {
     [da.expires, dbb.expires] = [dbb.expires, da.expires];
     [da.rawStrings, dbb.rawStrings] = [dbb.rawStrings, da.rawStrings];
     [da.avgTtl, dbb.avgTtl] = [dbb.avgTtl, da.avgTtl];
+    [da.memBytes, dbb.memBytes] = [dbb.memBytes, da.memBytes];
+    [da.memKeys, dbb.memKeys] = [dbb.memKeys, da.memKeys];
+    [da.memStale, dbb.memStale] = [dbb.memStale, da.memStale];
+    [da.access, dbb.access] = [dbb.access, da.access];
     this.#expireIter[a] = null;
     this.#expireIter[b] = null;
     this.touchAll(da);
