@@ -1,9 +1,12 @@
-// Persistence commands: SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE, and DEBUG RELOAD's handler
-// (admin.ts routes the subcommand here). The work is done by src/persistence/snapshotter.ts;
-// payload formats live in src/persistence/rdb/.
+// Persistence commands: SAVE, BGSAVE, BGREWRITEAOF, LASTSAVE, DUMP, RESTORE, and DEBUG
+// RELOAD's handler (admin.ts routes the subcommand here). The work is done by
+// src/persistence/snapshotter.ts and aof.ts; payload formats live in src/persistence/rdb/.
 
 import {
+  AOF_REWRITE_FAILED,
+  AOF_REWRITE_IN_PROGRESS,
   BAD_DATA_FORMAT,
+  BGSAVE_CHILD_ACTIVE,
   BGSAVE_IN_PROGRESS,
   BUSYKEY,
   DEBUG_RELOAD_LOAD_FAILED,
@@ -21,9 +24,11 @@ import { log } from "../log.ts";
 import { readDumpPayload, verifyDumpPayload } from "../persistence/rdb/reader.ts";
 import { dumpPayload, encodingLimits, fromRdb } from "../persistence/rdb/values.ts";
 import { OK, type Reply, SimpleString } from "../resp/types.ts";
+import { setAccess } from "../store/evict.ts";
 import { bytesToStr, strToBytes } from "../util/bytes.ts";
 import { parseI64 } from "../util/numbers.ts";
 import type { CommandSpec, Ctx } from "./spec.ts";
+import { clearFunctionsForLoad } from "../scripting/functions.ts";
 
 const SAVE_CATS = ["admin", "dangerous"];
 
@@ -36,19 +41,40 @@ function save(ctx: Ctx): Reply {
 }
 
 // BGSAVE [SCHEDULE]
-// Inside EXEC the save is only scheduled (Redis cannot fork there); the cron starts it.
+// Inside EXEC the save is only scheduled (Redis cannot fork there); the cron starts it. While
+// an AOF rewrite runs, only BGSAVE SCHEDULE is accepted (it starts when the rewrite ends).
 function bgsave(ctx: Ctx, argv: string[]): Reply {
-  if (argv.length > 1 && (argv.length !== 2 || argv[1].toLowerCase() !== "schedule")) {
-    throw new ReplyError(SYNTAX);
+  let schedule = false;
+  if (argv.length > 1) {
+    if (argv.length !== 2 || argv[1].toLowerCase() !== "schedule") throw new ReplyError(SYNTAX);
+    schedule = true;
   }
   const p = ctx.server.persistence;
   if (p.bgsaveInProgress) throw new ReplyError(BGSAVE_IN_PROGRESS);
-  if (ctx.server.execDepth > 1) {
+  const inExec = ctx.server.execDepth > 1;
+  if (p.snapshotKind !== null || inExec) {
+    if (!schedule && !inExec) throw new ReplyError(BGSAVE_CHILD_ACTIVE);
     p.bgsaveScheduled = true;
     return new SimpleString("Background saving scheduled");
   }
   p.bgsave();
   return new SimpleString("Background saving started");
+}
+
+// BGREWRITEAOF
+// Behind a running BGSAVE (or inside EXEC) the rewrite is scheduled; the cron starts it.
+function bgrewriteaof(ctx: Ctx): Reply {
+  const p = ctx.server.persistence;
+  const aof = p.aof;
+  if (aof.rewriting) throw new ReplyError(AOF_REWRITE_IN_PROGRESS);
+  if (p.snapshotKind !== null || ctx.server.execDepth > 1) {
+    aof.rewriteScheduled = true;
+    // Asked for by hand: the back-off after failed rewrites does not apply.
+    aof.consecutiveFailures = 0;
+    return new SimpleString("Background append only file rewriting scheduled");
+  }
+  if (!aof.rewriteBackground()) throw new ReplyError(AOF_REWRITE_FAILED);
+  return new SimpleString("Background append only file rewriting started");
 }
 
 // DUMP key
@@ -67,8 +93,9 @@ function longLong(s: string): number {
 }
 
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]
-// Checks run in Redis's order (options, existing key, TTL, payload). IDLETIME and FREQ are
-// validated, but no access clock is kept, so they have no further effect. A relative TTL is
+// Checks run in Redis's order (options, existing key, TTL, payload). IDLETIME backdates the
+// key's LRU clock and FREQ sets its LFU counter, each only under a policy of its kind
+// (objectSetLRUOrLFU, store/evict.ts). A relative TTL is
 // propagated as an absolute one with ABSTTL appended; a TTL already in the past only deletes
 // the old key (propagated as DEL).
 function restore(ctx: Ctx, argv: string[]): Reply {
@@ -110,7 +137,7 @@ function restore(ctx: Ctx, argv: string[]): Reply {
   const dirty = ks.dirty;
   const deleted = replace && db.delete(key);
   if (ttl !== 0 && !absttl) ttl += ctx.now;
-  if (ttl !== 0 && ttl <= ctx.now && !ctx.server.isReplica()) {
+  if (ttl !== 0 && ttl <= ctx.now && !ctx.server.isReplica() && !ks.loading) {
     if (deleted) {
       const del = ctx.server.config.bool("lazyfree-lazy-server-del") ? "UNLINK" : "DEL";
       ctx.rewrite([del, key]);
@@ -122,6 +149,7 @@ function restore(ctx: Ctx, argv: string[]): Reply {
     return OK;
   }
   db.add(key, value);
+  if (idle !== -1 || freq !== -1) setAccess(db, key, idle, freq);
   if (ttl !== 0) {
     db.setExpire(key, ttl);
     if (!absttl) {
@@ -163,6 +191,7 @@ export function debugReload(ctx: Ctx, argv: string[]): Reply {
       server.keyspace.touchAll(db);
       db.clear();
     }
+    clearFunctionsForLoad(server);
   }
   const r = p.load(p.path(), merge);
   if (!r.ok) {
@@ -206,6 +235,17 @@ export const PERSISTENCE_COMMANDS: CommandSpec[] = [
         flags: ["optional"],
       },
     ],
+  },
+  {
+    name: "bgrewriteaof",
+    arity: 1,
+    flags: ["admin", "noscript", "no_async_loading"],
+    categories: SAVE_CATS,
+    handler: bgrewriteaof,
+    summary: "Asynchronously rewrite the append-only file",
+    since: "1.0.0",
+    group: "server",
+    complexity: "O(1)",
   },
   {
     // LASTSAVE: unix time of the last successful save (the start-up time before any).

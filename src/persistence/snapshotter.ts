@@ -16,16 +16,38 @@ import type { Command, Ctx } from "../commands/spec.ts";
 import { REDIS_VERSION } from "../config.ts";
 import { log } from "../log.ts";
 import type { Server } from "../server.ts";
-import type { RedisValue } from "../store/database.ts";
+import type { Database, RedisValue } from "../store/database.ts";
+import { rdbAccessFields, setAccess } from "../store/evict.ts";
 import * as C from "./rdb/constants.ts";
 import { RdbFormatError, type RdbInfo, readRdbSteps } from "./rdb/reader.ts";
 import { type EncodingLimits, encodingLimits, fromRdb, writeValue } from "./rdb/values.ts";
 import { RdbWriter } from "./rdb/writer.ts";
+import { loadFunctionRdb, writeFunctionsRdb } from "../scripting/functions.ts";
+import { Aof } from "./aof.ts";
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: seconds before a failed BGSAVE is retried by a save point. */
 const BGSAVE_RETRY_DELAY = 5;
 /** Longest synchronous stretch of a BGSAVE slice, in ms. */
 const SLICE_MS = 4;
+
+/** Options of `Persistence.rdbLoader`. */
+export interface RdbLoadOptions {
+  /** The file the bytes come from, for messages. */
+  source: string;
+  /** Replace keys that already exist (DEBUG RELOAD MERGE) instead of failing. */
+  merge?: boolean;
+  /** The bytes are an AOF base file (or RDB preamble): see `rdbLoader`. */
+  aofBase?: boolean;
+  /** Load into these databases instead of the live ones (a replica's full resync). */
+  targets?: Database[];
+}
+
+/** A prepared RDB load (see `Persistence.rdbLoader`). */
+export interface RdbLoad {
+  steps: Generator<number, RdbInfo>;
+  failed(err: unknown): LoadResult;
+  finished(): LoadResult;
+}
 
 /** The outcome of loading a dump file. */
 export type LoadResult =
@@ -69,6 +91,8 @@ interface DbSnap {
 export interface SnapshotTarget {
   /** "rdb" counts as a BGSAVE in INFO (rdb_bgsave_in_progress); "aof" as an AOF rewrite. */
   readonly kind: "rdb" | "aof";
+  /** Streamed to replica sockets (diskless sync): not a save (no LASTSAVE, dirty kept). */
+  readonly socket?: boolean;
   /** Aux fields written after Redis's own (repl-id, repl-offset, aof-base ...), overriding. */
   readonly aux?: [string, string][];
   /** Receives the next bytes; awaited before the walk goes on (backpressure). */
@@ -177,6 +201,7 @@ export class Persistence {
 
   constructor(server: Server) {
     this.#server = server;
+    this.rdbPreambleWriters.push((w) => writeFunctionsRdb(w, server));
     server.saveForShutdown = () => this.#finalSave();
     server.shutdownHooks.push(() => this.#onShutdown());
     server.cronHooks.push(() => this.cron());
@@ -184,7 +209,11 @@ export class Persistence {
       this.rdbSaves = 0;
     });
     server.addInfoProvider("persistence", () => this.infoFields());
+    this.aof = new Aof(server, this);
   }
+
+  /** The append-only file (appendonly, BGREWRITEAOF, AOF loading). */
+  readonly aof: Aof;
 
   /** True when writes must be refused with MISCONF (writeCommandsDeniedByDiskError). */
   writesDenied(): boolean {
@@ -205,6 +234,11 @@ export class Persistence {
   #dir(): string {
     const d = this.#server.config.get("dir");
     return d === "" ? Deno.cwd() : d;
+  }
+
+  /** The working directory (`dir`) the dump, the AOF directory and temp files are in. */
+  dataDir(): string {
+    return this.#dir();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -248,6 +282,17 @@ export class Persistence {
       w.byte(C.RDB_OPCODE_EXPIRETIME_MS);
       w.millis(expire);
     }
+    // The LRU idle time or LFU counter, under a policy of that kind (store/evict.ts).
+    const access = rdbAccessFields(this.#server, w.dbId, key, value);
+    if (access !== null) {
+      if (access.idle >= 0) {
+        w.byte(C.RDB_OPCODE_IDLE);
+        w.len(access.idle);
+      } else {
+        w.byte(C.RDB_OPCODE_FREQ);
+        w.byte(access.freq);
+      }
+    }
     writeValue(w, value, lim, key);
   }
 
@@ -262,6 +307,7 @@ export class Persistence {
       if (db.data.size === 0) continue;
       w.byte(C.RDB_OPCODE_SELECTDB);
       w.len(db.id);
+      w.dbId = db.id;
       w.byte(C.RDB_OPCODE_RESIZEDB);
       w.len(db.data.size);
       w.len(db.expires.size);
@@ -482,6 +528,7 @@ export class Persistence {
         if (snap.finished) continue;
         w.byte(C.RDB_OPCODE_SELECTDB);
         w.len(snap.id);
+        w.dbId = snap.id;
         w.byte(C.RDB_OPCODE_RESIZEDB);
         w.len(snap.size);
         w.len(snap.expiresSize);
@@ -561,7 +608,7 @@ export class Persistence {
       this.#bg = null;
       this.#server.beforeWrite = null;
     }
-    if (target.kind !== "rdb") return ok && !bg.aborted;
+    if (target.kind !== "rdb" || target.socket) return ok && !bg.aborted;
     if (failure !== null && !bg.aborted) {
       log.warning(`Write error saving DB on disk: ${errText(failure)}`);
     }
@@ -592,46 +639,55 @@ export class Persistence {
   }
 
   /** Save points and scheduled BGSAVEs, from the server cron (serverCron). */
+  // In serverCron's order: a scheduled AOF rewrite first, then save points and the automatic
+  // AOF rewrite, the AOF's fsync and retries, and last a scheduled BGSAVE.
   cron(): void {
-    if (this.#bg !== null) return;
+    const aof = this.aof;
+    if (this.#bg === null) aof.startScheduled();
     const now = Math.floor(Date.now() / 1000);
     const retryOk = now - this.lastBgsaveTry > BGSAVE_RETRY_DELAY || this.lastBgsaveOk;
-    if (this.bgsaveScheduled && retryOk) {
+    if (this.#bg === null) {
+      const spec = this.#server.config.get("save");
+      const dirty = this.#server.keyspace.dirty;
+      const parts = spec === "" ? [] : spec.split(" ");
+      for (let i = 0; i + 1 < parts.length; i += 2) {
+        const seconds = Number(parts[i]);
+        const changes = Number(parts[i + 1]);
+        if (dirty >= changes && now - this.#server.lastSave > seconds && retryOk) {
+          log.notice(`${changes} changes in ${seconds} seconds. Saving...`);
+          this.bgsave();
+          break;
+        }
+      }
+      if (this.#bg === null) aof.autoRewrite();
+    }
+    aof.cron();
+    if (this.#bg === null && this.bgsaveScheduled && retryOk) {
       this.bgsaveScheduled = false;
       this.bgsave();
-      return;
-    }
-    const spec = this.#server.config.get("save");
-    if (spec === "") return;
-    const dirty = this.#server.keyspace.dirty;
-    const parts = spec.split(" ");
-    for (let i = 0; i + 1 < parts.length; i += 2) {
-      const seconds = Number(parts[i]);
-      const changes = Number(parts[i + 1]);
-      if (dirty >= changes && now - this.#server.lastSave > seconds && retryOk) {
-        log.notice(`${changes} changes in ${seconds} seconds. Saving...`);
-        this.bgsave();
-        break;
-      }
     }
   }
 
   // SHUTDOWN's synchronous final save: a running BGSAVE is dropped first, as Redis kills its
   // child.
+  // An AOF rewrite may go on: SAVE does not conflict with it; the shutdown hook drops it.
   #finalSave(): boolean {
-    if (this.#bg !== null) {
+    if (this.bgsaveInProgress) {
       log.warning("There is a child saving an .rdb. Killing it!");
       this.abortBgsave();
     }
     return this.save();
   }
 
+  // prepareForShutdown's order: drop a BGSAVE, then the AOF (drop a rewrite, write and fsync),
+  // then the final save.
   async #onShutdown(): Promise<void> {
     const server = this.#server;
-    if (this.#bg !== null) {
+    if (this.bgsaveInProgress) {
       log.warning("There is a child saving an .rdb. Killing it!");
       this.abortBgsave();
     }
+    await this.aof.shutdown();
     if (this.#pending !== null) await this.#pending;
     if (server.shutdownSaveDone || server.config.get("save") === "") return;
     log.notice("Saving the final RDB snapshot before exiting.");
@@ -686,13 +742,7 @@ export class Persistence {
   }
 
   // The shared part of `load` and `loadAsync`: reads the file and prepares the steps.
-  #startLoad(path: string, merge: boolean):
-    | LoadResult
-    | {
-      steps: Generator<number, RdbInfo>;
-      failed: (err: unknown) => LoadResult;
-      finished: () => LoadResult;
-    } {
+  #startLoad(path: string, merge: boolean): LoadResult | RdbLoad {
     let data: Uint8Array;
     try {
       data = Deno.readFileSync(path);
@@ -706,6 +756,21 @@ export class Persistence {
         shortRead: false,
       };
     }
+    return this.rdbLoader(data, { source: path, merge });
+  }
+
+  /**
+   * Prepares loading RDB bytes into the databases (rdbLoadRio), logging as Redis does: run
+   * `steps` to the end (each step yields the offset reached; the return value says where the
+   * RDB ends), then call `finished`, or `failed` with what a step threw. A dump's load owns
+   * the loading state (INFO loading:1); an AOF base file's (`aofBase`) leaves it to the AOF
+   * loader and keeps keys that already expired, as RDBFLAGS_AOF_PREAMBLE does (the AOF's own
+   * commands and expiry deal with them).
+   */
+  rdbLoader(data: Uint8Array, opts: RdbLoadOptions): RdbLoad {
+    const path = opts.source;
+    const merge = opts.merge ?? false;
+    const aofBase = opts.aofBase ?? false;
     const server = this.#server;
     const lim = encodingLimits(server.config);
     const dbs = server.keyspace.dbs;
@@ -715,12 +780,13 @@ export class Persistence {
     let keys = 0;
     let expired = 0;
     let emptySkipped = 0;
-    let warnedFunctions = false;
-    this.loading = true;
-    this.loadingStart = Math.floor(now / 1000);
-    this.loadingTotalBytes = data.length;
-    this.loadedBytes = 0;
-    this.loadingUsedMem = 0;
+    if (!aofBase) {
+      this.loading = true;
+      this.loadingStart = Math.floor(now / 1000);
+      this.loadingTotalBytes = data.length;
+      this.loadedBytes = 0;
+      this.loadingUsedMem = 0;
+    }
     const steps = readRdbSteps(data, {
       aux: (k, v) => {
         if (k === "redis-ver") log.notice(`Loading RDB produced by version ${v}`);
@@ -730,19 +796,12 @@ export class Persistence {
         } else if (k === "used-mem") {
           this.loadingUsedMem = Number(v);
           log.notice(`RDB memory usage when created ${(Number(v) / 1024 / 1024).toFixed(2)} Mb`);
-        }
+        } else if (k === "aof-base" && parseInt(v, 10)) log.notice("RDB is base AOF");
       },
-      functionCode: () => {
-        if (!warnedFunctions) {
-          log.warning(
-            "The RDB file holds function libraries: they are not loaded (no FUNCTION support)",
-          );
-          warnedFunctions = true;
-        }
-      },
-      key: (dbId, key, obj, expireAt) => {
-        const db = dbs[dbId];
-        if (master && expireAt !== -1 && expireAt < now) {
+      functionCode: (code) => loadFunctionRdb(server, code, merge),
+      key: (dbId, key, obj, expireAt, idle, freq) => {
+        const db = (opts.targets ?? dbs)[dbId];
+        if (master && !aofBase && expireAt !== -1 && expireAt < now) {
           expired++;
           return;
         }
@@ -761,13 +820,14 @@ export class Persistence {
           db.rawStrings.delete(key);
         }
         if (expireAt !== -1) db.expires.set(key, expireAt);
+        if (idle !== -1 || freq !== -1) setAccess(db, key, idle, freq);
         keys++;
       },
     }, { maxDb: dbs.length, verifyChecksum: server.config.bool("rdbchecksum") });
     return {
       steps,
       failed: (err) => {
-        this.loading = false;
+        if (!aofBase) this.loading = false;
         if (err instanceof RdbFormatError) {
           return {
             ok: false,
@@ -775,16 +835,22 @@ export class Persistence {
             shortRead: err.message.startsWith("Unexpected EOF"),
           };
         }
+        // A function library that does not load (rdbFunctionLoad's error) fails the load.
+        if (err instanceof Error && err.message.startsWith("Failed loading library")) {
+          return { ok: false, message: `Bad RDB file '${path}': ${err.message}`, shortRead: false };
+        }
         throw err;
       },
       finished: () => {
-        this.loading = false;
+        if (!aofBase) this.loading = false;
         this.lastLoadKeysLoaded = keys;
         this.lastLoadKeysExpired = expired;
         log.notice(`Done loading RDB, keys loaded: ${keys}, keys expired: ${expired}.`);
-        log.notice(
-          `DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`,
-        );
+        if (!aofBase) {
+          log.notice(
+            `DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds`,
+          );
+        }
         return { ok: true, missing: false, keys, expired };
       },
     };
@@ -796,12 +862,27 @@ export class Persistence {
    * dataset.
    */
   async loadAtStartup(): Promise<boolean> {
+    // The AOF manifest is read whether or not AOF is on (a later BGREWRITEAOF or CONFIG SET
+    // appendonly yes continues its numbering); a malformed one is fatal either way.
+    if (!this.aof.loadManifest()) return this.#startupFailed();
+    // loadDataFromDisk: with appendonly yes the AOF is the dataset, even when it does not
+    // exist yet and a dump does (Redis 7.0 then starts empty and writes a new AOF).
+    if (this.#server.config.bool("appendonly")) {
+      return (await this.aof.loadAtStartup()) || this.#startupFailed();
+    }
     const r = await this.loadAsync();
-    if (r.ok) return true;
+    if (r.ok) {
+      this.aof.delHistoryFiles();
+      return true;
+    }
     if (r.shortRead) {
       log.warning("Short read or OOM loading DB. Unrecoverable error, aborting now.");
     }
     log.warning(r.message);
+    return this.#startupFailed();
+  }
+
+  #startupFailed(): boolean {
     for (const db of this.#server.keyspace.dbs) db.clear();
     // Nothing may overwrite the dump with the partial dataset on the way out.
     this.#server.shutdownSaveDone = true;
@@ -834,9 +915,10 @@ export class Persistence {
     const bg = this.#bg;
     const rdb = bg !== null && bg.target.kind === "rdb";
     const now = Date.now();
+    // The aof_* fields (and with AOF on the extra ones appended after module_fork_*) come
+    // before the loading_* fields, as genRedisInfoString writes them.
     return [
       ["loading", this.loading ? 1 : 0],
-      ...this.#loadingFields(now),
       ["current_save_keys_processed", bg ? bg.keysProcessed : 0],
       ["current_save_keys_total", bg ? bg.keysTotal : 0],
       ["rdb_changes_since_last_save", this.#server.keyspace.dirty],
@@ -848,6 +930,8 @@ export class Persistence {
       ["rdb_saves", this.rdbSaves],
       ["rdb_last_load_keys_expired", this.lastLoadKeysExpired],
       ["rdb_last_load_keys_loaded", this.lastLoadKeysLoaded],
+      ...this.aof.infoFields(),
+      ...this.#loadingFields(now),
     ];
   }
 }

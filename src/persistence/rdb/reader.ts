@@ -114,6 +114,8 @@ export interface RdbReadOptions {
 export interface RdbInfo {
   version: number;
   keys: number;
+  /** Offset just past the file (after the checksum): an AOF tail may follow. */
+  end: number;
 }
 
 const EMPTY: Uint8Array = new Uint8Array(0);
@@ -690,7 +692,13 @@ export function* readRdbSteps(
     }
     if (type === C.RDB_OPCODE_FUNCTION2) {
       const code = c.string();
-      visitor.functionCode?.(code);
+      try {
+        visitor.functionCode?.(code);
+      } catch (e) {
+        // A library that does not compile or already exists fails the load, as in Redis.
+        if (e instanceof RdbFormatError) throw e;
+        c.fail((e as Error).message, typeAt);
+      }
       continue;
     }
     if (type === C.RDB_OPCODE_FUNCTION_PRE_GA) {
@@ -701,7 +709,15 @@ export function* readRdbSteps(
     }
     if (!isObjectType(type)) c.fail(`Unknown RDB encoding type ${type}`, typeAt);
     const key = c.string();
-    const value = readObject(c, type);
+    let value: RdbObject;
+    try {
+      value = readObject(c, type);
+    } catch (e) {
+      // Garbage inside an encoded value (listpack, stream node ...) can fail in the decoders
+      // with a RangeError or SyntaxError: still a bad file, never a crash of the loader.
+      if (e instanceof RdbFormatError) throw e;
+      throw new RdbFormatError(`Bad data format: ${(e as Error).message} (key '${key}')`, typeAt);
+    }
     try {
       visitor.key(db, key, value, expireAt, idle, freq);
     } catch (e) {
@@ -726,7 +742,7 @@ export function* readRdbSteps(
       if (!crc64EqualsLE(crc, data, at)) c.fail("Wrong RDB checksum", at);
     }
   }
-  return { version, keys };
+  return { version, keys, end: c.pos };
 }
 
 /**

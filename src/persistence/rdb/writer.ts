@@ -24,6 +24,8 @@ export class RdbWriter {
   written = 0;
   /** Compress strings over 20 bytes with LZF (rdbcompression). */
   compression: boolean;
+  /** The db the entries being written belong to, when the caller says (-1: unknown). */
+  dbId = -1;
 
   /**
    * @param sink receives each full chunk (a view that is reused afterwards: copy or write it
