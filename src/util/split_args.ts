@@ -27,7 +27,9 @@ function hexVal(c: string): number {
 export function splitArgs(line: string): string[] | null {
   const out: string[] = [];
   let i = 0;
-  const n = line.length;
+  // sdssplitargs reads a C string: a NUL byte ends the line (in quotes: unbalanced).
+  const z = line.indexOf("\0");
+  const n = z < 0 ? line.length : z;
   for (;;) {
     while (i < n && isSpace(line[i])) i++;
     if (i >= n) return out;
