@@ -68,10 +68,18 @@ export class Client implements Watcher {
   closed = false;
   /** Output bytes beyond which a push closes this client (pubsub class), 0 = none. */
   #softSince = 0;
+  /**
+   * Called before each write to the socket (Server.beforeReply: the AOF must be written, and
+   * for appendfsync always fsynced, before a reply acknowledges a write); a promise returned
+   * is waited for.
+   */
+  beforeSend: (() => Promise<void> | undefined) | null = null;
   /** Called with this client when it must be torn down (CLIENT KILL, limits). */
   onKill: ((c: Client) => void) | null = null;
   /** Bytes of input processed (replication offset for the master link). */
   argvBytes = 0;
+  /** The replication offset right after this client's last propagated write (WAIT). */
+  woff = 0;
 
   constructor(
     id: number,
@@ -156,6 +164,8 @@ export class Client implements Watcher {
   async #drain(): Promise<void> {
     const conn = this.conn!;
     while (this.out.length > 0 && !this.closed) {
+      const wait = this.beforeSend?.();
+      if (wait !== undefined) await wait;
       const w = this.out;
       this.out = this.#spare;
       this.#spare = w;

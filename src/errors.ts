@@ -120,9 +120,9 @@ export const EXPIRE_GT_LT_CONFLICT = "ERR GT and LT options at the same time are
 export const LFU_NOT_SELECTED =
   "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
-/** `ERR Unsupported option foo` (EXPIRE family). */
+/** `ERR Unsupported option foo` (EXPIRE family; %s stops at a NUL byte). */
 export function unsupportedOption(opt: string): string {
-  return oneLine(`ERR Unsupported option ${opt}`);
+  return oneLine(`ERR Unsupported option ${cstr(opt)}`);
 }
 
 // Admin family (config.c, server.c, latency.c, debug.c).
@@ -413,3 +413,107 @@ export function aclSetuserError(op: string, reason: string): string {
 export function aclUnmatchedParenthesis(arg: string): string {
   return oneLine(`ERR Unmatched parenthesis in acl selector starting at '${cstr(arg)}'.`);
 }
+
+// Functions (functions.c, function_lua.c). Texts without "ERR " are also raised inside Lua
+// (FUNCTION LOAD's "Error registering functions: ERR ..."), so the prefix is added on reply.
+export const FUNCTION_NOT_FOUND = "ERR Function not found";
+export const FUNCTION_BAD_NUMKEYS = "ERR Bad number of keys provided";
+export const FUNCTION_CODE_MISSING = "ERR Function code is missing";
+export const FUNCTION_LIBRARY_NOT_FOUND = "ERR Library not found";
+export const FUNCTION_LIST_NO_NAME = "ERR library name argument was not given";
+export const FUNCTION_FLUSH_SYNTAX = "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+export const FUNCTION_RESTORE_POLICY =
+  "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+export const FUNCTION_PAYLOAD_INVALID = "ERR DUMP payload version or checksum are wrong";
+export const FUNCTION_MISSING_METADATA = "Missing library metadata";
+export const FUNCTION_INVALID_METADATA = "Invalid library metadata";
+export const FUNCTION_NAME_TWICE = "Invalid metadata value, name argument was given multiple times";
+export const FUNCTION_NO_LIBRARY_NAME = "Library name was not given";
+/** Redis 7.0 gives this text for bad function names too. */
+export const FUNCTION_BAD_NAME =
+  "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+export const FUNCTION_NONE_REGISTERED = "No functions registered";
+export const FUNCTION_DUPLICATE_IN_LIBRARY = "Function already exists in the library";
+export const FUNCTION_NOT_A_FUNCTION = "given type is not a function";
+export const FUNCTION_READ_TYPE_FAILED = "can not read data type";
+export const FUNCTION_PAYLOAD_LOAD_FAILED = "Failed loading library payload";
+
+/** `ERR Unknown option given: x` (FUNCTION LOAD). */
+export function functionUnknownOption(opt: string): string {
+  return oneLine(`ERR Unknown option given: ${cstr(opt)}`);
+}
+
+/** `ERR Unknown argument x` (FUNCTION LIST). */
+export function functionUnknownArgument(arg: string): string {
+  return oneLine(`ERR Unknown argument ${cstr(arg)}`);
+}
+
+/** `Invalid metadata value given: x` (a shebang part other than name=). */
+export function functionBadMetadata(part: string): string {
+  return `Invalid metadata value given: ${cstr(part)}`;
+}
+
+/** `Engine 'x' not found` */
+export function functionEngineNotFound(engine: string): string {
+  return `Engine '${engine}' not found`;
+}
+
+/** `Library 'x' already exists` (FUNCTION LOAD); RESTORE's join says it without quotes. */
+export function functionLibraryExists(name: string, quoted: boolean): string {
+  return quoted ? `Library '${name}' already exists` : `Library ${name} already exists`;
+}
+
+/** `Function x already exists` (a name another library registered). */
+export function functionExists(name: string): string {
+  return `Function ${cstr(name)} already exists`;
+}
+
+// --- maxmemory (store/evict.ts, OBJECT IDLETIME/FREQ)
+
+/** A denyoom command (or anything inside MULTI) while memory cannot be freed below maxmemory. */
+export const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+/** OBJECT IDLETIME under an LFU policy. */
+export const LFU_SELECTED =
+  "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+// --- aof (persistence/aof.ts, BGREWRITEAOF, BGSAVE while a rewrite runs)
+
+/** BGREWRITEAOF while one runs. */
+export const AOF_REWRITE_IN_PROGRESS =
+  "ERR Background append only file rewriting already in progress";
+/** BGREWRITEAOF that could not start (directory or INCR file could not be created). */
+export const AOF_REWRITE_FAILED =
+  "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.";
+/** BGSAVE (without SCHEDULE) while an AOF rewrite runs. */
+export const BGSAVE_CHILD_ACTIVE =
+  "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.";
+/** CONFIG SET appendonly yes that could not start the first rewrite (the reason after "- "). */
+export const AOF_ENABLE_FAILED = "Unable to turn on AOF. Check server logs.";
+
+// --- replication (REPLICAOF, REPLCONF, SYNC/PSYNC, WAIT, min-replicas, stale data)
+export const NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+export const MASTERDOWN =
+  "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+export const NOMASTERLINK = "NOMASTERLINK Can't SYNC while not connected with my master";
+export const SYNC_PENDING_OUTPUT = "ERR SYNC and PSYNC are invalid with pending output";
+export const WAIT_ON_REPLICA =
+  "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.";
+export const INVALID_MASTER_PORT = "ERR Invalid master port";
+export const REPLICAOF_FROM_REPLICA = "ERR Command is not valid when client is a replica.";
+export const REPLICA_KEYSPACE = "ERR Replica can't interact with the keyspace";
+export const UNBLOCKED_ROLE_CHANGE =
+  "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
+export const RDB_ONLY_RANGE = "ERR value is out of range, value must between 0 and 1";
+
+/** `ERR Unrecognized REPLCONF option: x` */
+export function replconfUnknown(opt: string): string {
+  return oneLine(`ERR Unrecognized REPLCONF option: ${opt}`);
+}
+
+// tls/fuzz: TLS listeners (src/net/tls.ts, Server.listen and CONFIG SET tls-*).
+/** CONFIG SET tls-* reason when the new TLS files cannot be used (config.c applyTlsCfg). */
+export const TLS_UPDATE_FAILED = "Unable to update TLS configuration. Check server logs.";
+/** CONFIG SET tls-port reason when the new port cannot be bound (config.c applyTLSPort). */
+export const TLS_PORT_FAILED = "Unable to listen on this port. Check server logs.";
+/** Logged when tls-* files are unusable at start-up; the server then exits. */
+export const TLS_CONFIGURE_FAILED = "Failed to configure TLS. Check logs for more info.";

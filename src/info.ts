@@ -2,13 +2,15 @@
 // `everything`, names in any case), Redis's section order, headers and field names, CRLF
 // lines. Values come from live server state; subsystems that own other figures (persistence,
 // replication, eviction) register `server.infoProviders` whose fields replace ours by name.
-// Memory figures are V8's: used_memory = heapUsed + external, rss from the OS.
+// used_memory is the accounted figure maxmemory uses (store/memory.ts, store/evict.ts); rss is
+// the OS's.
 
 import type { BlockedState } from "./blocking/registry.ts";
 import process from "node:process";
 import { REDIS_VERSION, SERVER_NAME, SERVER_VERSION } from "./config.ts";
 import type { Command } from "./commands/spec.ts";
 import type { Server } from "./server.ts";
+import { luaMemoryFields } from "./scripting/functions.ts";
 
 /** One INFO field value. */
 export type InfoValue = string | number;
@@ -238,7 +240,8 @@ export interface MemorySnapshot {
 /** Reads V8's and the OS's figures and updates the server's peak. */
 export function memorySnapshot(server: Server): MemorySnapshot {
   const m = Deno.memoryUsage();
-  const used = m.heapUsed + m.external;
+  // The accounted figure (store/memory.ts): what maxmemory compares, not V8's heap.
+  const used = server.evictor.usedMemory();
   if (used > server.memoryPeak) server.memoryPeak = used;
   let normal = 0;
   let replicas = 0;
@@ -288,6 +291,7 @@ function memoryFields(server: Server): [string, InfoValue][] {
     ["used_memory_dataset_perc", pct(dataset, net)],
     ["total_system_memory", total],
     ["total_system_memory_human", bytesToHuman(total)],
+    ...luaMemoryFields(server),
     ["maxmemory", maxmemory],
     ["maxmemory_human", bytesToHuman(maxmemory)],
     ["maxmemory_policy", server.config.get("maxmemory-policy")],
@@ -382,8 +386,7 @@ export class InstantaneousMetrics {
     const now = Date.now();
     this.track("net_input", server.stats.netInput, now);
     this.track("net_output", server.stats.netOutput, now);
-    const m = Deno.memoryUsage();
-    const used = m.heapUsed + m.external;
+    const used = server.evictor.usedMemory();
     if (used > server.memoryPeak) server.memoryPeak = used;
   }
 }
@@ -452,42 +455,9 @@ function statsFields(server: Server): [string, InfoValue][] {
   ];
 }
 
+// The replication state owns the section (its field order depends on the role).
 function replicationFields(server: Server): [string, InfoValue][] {
-  const out: [string, InfoValue][] = [];
-  const r = server.replicaOf;
-  let replicas = 0;
-  for (const c of server.clients.values()) if (c.isReplica) replicas++;
-  if (r === null) {
-    out.push(["role", "master"], ["connected_slaves", replicas]);
-  } else {
-    out.push(
-      ["role", "slave"],
-      ["master_host", r.host],
-      ["master_port", r.port],
-      ["master_link_status", "down"],
-      ["master_last_io_seconds_ago", -1],
-      ["master_sync_in_progress", 0],
-      ["slave_read_repl_offset", 0],
-      ["slave_repl_offset", 0],
-      ["master_link_down_since_seconds", -1],
-      ["slave_priority", server.config.num("replica-priority")],
-      ["slave_read_only", server.config.bool("replica-read-only") ? 1 : 0],
-      ["replica_announced", server.config.bool("replica-announced") ? 1 : 0],
-      ["connected_slaves", replicas],
-    );
-  }
-  out.push(
-    ["master_failover_state", "no-failover"],
-    ["master_replid", server.replId],
-    ["master_replid2", server.replId2],
-    ["master_repl_offset", 0],
-    ["second_repl_offset", -1],
-    ["repl_backlog_active", 0],
-    ["repl_backlog_size", server.config.num("repl-backlog-size")],
-    ["repl_backlog_first_byte_offset", 0],
-    ["repl_backlog_histlen", 0],
-  );
-  return out;
+  return server.replication.infoFields();
 }
 
 function secs(usec: number): string {

@@ -12,17 +12,34 @@ import { PubSub } from "./pubsub/pubsub.ts";
 import { clientInfoLine } from "./commands/connection.ts";
 import type { Command } from "./commands/spec.ts";
 import { CommandTable } from "./commands/table.ts";
-import { Config, REDIS_VERSION, repr, SERVER_NAME, SERVER_VERSION } from "./config.ts";
-import { DENIED_PROTECTED_MODE, ProtocolError, type ReplyError } from "./errors.ts";
+import { Config, ConfigError, REDIS_VERSION, repr, SERVER_NAME, SERVER_VERSION } from "./config.ts";
+import {
+  DENIED_PROTECTED_MODE,
+  ProtocolError,
+  type ReplyError,
+  TLS_CONFIGURE_FAILED,
+  TLS_PORT_FAILED,
+  TLS_UPDATE_FAILED,
+} from "./errors.ts";
 import { log } from "./log.ts";
 import { QueryBufferLimitError, RequestDecoder } from "./resp/decoder.ts";
 import { SimpleString } from "./resp/types.ts";
 import { Propagator } from "./replication/propagator.ts";
+import { Replication } from "./replication/master.ts";
 import { Keyspace } from "./store/keyspace.ts";
+import { Evictor } from "./store/evict.ts";
 import { Slowlog } from "./slowlog.ts";
 import { type InfoProvider, InstantaneousMetrics } from "./info.ts";
 import { LatencyMonitor } from "./latency.ts";
 import { type BeforeWrite, Persistence } from "./persistence/snapshotter.ts";
+import {
+  checkTlsDirective,
+  type ConnSource,
+  loadTlsSettings,
+  openTlsListener,
+  TlsConfigError,
+  type TlsSettings,
+} from "./net/tls.ts";
 
 /** Output bytes still queued behind an in-flight write beyond which reading pauses. */
 const WRITE_BACKLOG = 64 * 1024;
@@ -83,6 +100,8 @@ export class Server {
   };
   /** Ports actually bound (after `--port 0`). */
   port = 0;
+  /** The TLS port bound (0: no TLS listener). */
+  tlsPort = 0;
   /** Clock state for the current batch of commands (see markTime). */
   inBatch = false;
   wallBase = Date.now();
@@ -95,7 +114,30 @@ export class Server {
   pauseMode: "write" | "all" = "all";
   /** Hooks that later subsystems install (blocking, replication role ...). */
   readonly afterCommandHooks: (() => void)[] = [];
-  #listeners: Deno.Listener[] = [];
+  /**
+   * Run before any client's pending replies are written to its socket (Redis's beforeSleep
+   * flushes the AOF before handleClientsWithPendingWrites): the AOF writes, and with
+   * appendfsync always fsyncs, what those replies acknowledge. Empty while AOF is off.
+   */
+  readonly beforeReplyHooks: (() => Promise<void> | undefined)[] = [];
+  /**
+   * Runs `beforeReplyHooks`; every Client calls it before writing (Client.beforeSend) and, when
+   * a hook returns a promise (a group fsync for appendfsync always), waits for it.
+   */
+  readonly beforeReply = (): Promise<void> | undefined => {
+    const hooks = this.beforeReplyHooks;
+    let wait: Promise<void> | undefined;
+    for (let i = 0; i < hooks.length; i++) wait = hooks[i]() ?? wait;
+    return wait;
+  };
+  #listeners: ConnSource[] = [];
+  // TLS listeners (tls-port), rebuilt by CONFIG SET tls-*; retired ones end their accept loop.
+  #tlsListeners: ConnSource[] = [];
+  #retired = new WeakSet<ConnSource>();
+  // Accepted TLS connections still in their handshake (closed on shutdown).
+  #handshaking = new Set<Deno.Conn>();
+  #listening = false;
+  #tlsRebuildQueued = false;
   #tasks = new Set<Promise<void>>();
   #cron: ReturnType<typeof setInterval> | undefined;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
@@ -179,7 +221,15 @@ export class Server {
     this.#loadOutputLimits();
     this.latency.reload(config);
     this.persistence = new Persistence(this);
+    this.evictor = new Evictor(this);
+    this.replication = new Replication(this);
   }
+
+  /** Replication: IDs, offset, backlog, replicas, the link to our master (replication/). */
+  readonly replication: Replication;
+
+  /** maxmemory: memory accounting, eviction and access clocks (store/evict.ts). */
+  readonly evictor: Evictor;
 
   /** True when configured as a replica of some master. */
   isReplica(): boolean {
@@ -188,10 +238,14 @@ export class Server {
 
   #applyConfig(name: string, value: string): void {
     if (name === "loglevel") log.setLevel(value);
+    if (name.startsWith("tls-")) this.#tlsConfigChanged(name);
     if (name === "requirepass") this.acl?.updateDefaultPassword(value);
     if (name.startsWith("slowlog-")) this.slowlog?.reload();
     if (name.startsWith("latency-")) this.latency.reload(this.config);
     if (name === "hz" && this.#cron !== undefined) this.#startCron();
+    if (/^(maxmemory|lfu-|replica-ignore-maxmemory|lazyfree-lazy-eviction)/.test(name)) {
+      this.evictor?.reload();
+    }
     if (name === "client-output-buffer-limit") this.#loadOutputLimits();
     if (name === "client-output-buffer-limit" || name === "notify-keyspace-events") {
       this.pubsub?.reload();
@@ -204,28 +258,162 @@ export class Server {
   /** Binds the configured addresses and starts accepting connections. */
   async listen(): Promise<void> {
     if (this.acl.startupError !== null) throw new Error(this.acl.startupError);
+    const tlsPort = this.config.num("tls-port");
+    // Redis checks the TLS files before binding anything and exits when they are unusable.
+    let tls: TlsSettings | null = null;
+    if (tlsPort !== 0 || this.config.bool("tls-replication")) {
+      try {
+        tls = loadTlsSettings(this.config);
+      } catch (err) {
+        if (!(err instanceof TlsConfigError)) throw err;
+        log.warning(err.message);
+        throw new Error(TLS_CONFIGURE_FAILED);
+      }
+    }
+    // `port 0` with a tls-port serves TLS only, as in Redis; without a tls-port it picks a
+    // free port (this project's convention, where Redis would refuse to start).
+    const port = this.config.num("port");
+    if (port !== 0 || tlsPort === 0) {
+      this.port = await this.#bindAll(
+        port,
+        (hostname, p) => Deno.listen({ hostname, port: p, transport: "tcp" }),
+        this.#listeners,
+      );
+    }
+    if (tlsPort !== 0) {
+      this.tlsPort = await this.#bindAll(
+        tlsPort,
+        (hostname, p) => openTlsListener({ hostname, port: p }, tls!),
+        this.#tlsListeners,
+      );
+      if (this.port === 0) this.port = this.tlsPort;
+    }
+    for (const l of this.#listeners) this.#track(this.#acceptLoop(l));
+    for (const l of this.#tlsListeners) this.#track(this.#acceptLoop(l));
+    this.#listening = true;
+    this.#startCron();
+    await Promise.resolve();
+  }
+
+  /** The `bind` addresses as hostnames, with `-` marking an optional one. */
+  #bindAddrs(): { host: string; optional: boolean }[] {
     const binds = this.config.get("bind").split(" ").filter((x) => x !== "");
-    let port = this.config.num("port");
-    for (const raw of binds.length ? binds : ["0.0.0.0"]) {
+    return (binds.length ? binds : ["0.0.0.0"]).map((raw) => {
       const optional = raw.startsWith("-");
       let host = optional ? raw.slice(1) : raw;
       if (host === "*") host = "0.0.0.0";
       if (host === "::*") host = "::";
+      return { host, optional };
+    });
+  }
+
+  // Binds `port` on every bind address (port 0: the first bind picks it, the rest reuse it).
+  async #bindAll(
+    port: number,
+    open: (hostname: string, port: number) => ConnSource | Promise<ConnSource>,
+    into: ConnSource[],
+  ): Promise<number> {
+    for (const { host, optional } of this.#bindAddrs()) {
       try {
-        const l = Deno.listen({ hostname: host, port, transport: "tcp" });
-        this.#listeners.push(l);
+        const l = await open(host, port);
+        into.push(l);
         port = (l.addr as Deno.NetAddr).port;
       } catch (err) {
         if (optional) continue;
+        for (const l of into.splice(0)) l.close();
         throw new Error(
           `Could not create server TCP listening socket ${host}:${port}: ${(err as Error).message}`,
         );
       }
     }
-    this.port = port;
-    for (const l of this.#listeners) this.#track(this.#acceptLoop(l));
-    this.#startCron();
-    await Promise.resolve();
+    return port;
+  }
+
+  // CONFIG SET tls-*: the new file is checked now (an error undoes the set, with Redis's
+  // reply); the listeners are rebuilt once the command is over, so that CONFIG SET
+  // tls-cert-file a tls-key-file b is checked as a pair.
+  #tlsConfigChanged(name: string): void {
+    if (!this.#listening) return;
+    if (name === "tls-port") {
+      const p = this.config.num("tls-port");
+      if (p !== 0 && p !== this.tlsPort) {
+        // Probe the port synchronously so that a busy one fails the CONFIG SET.
+        try {
+          for (const { host, optional } of this.#bindAddrs()) {
+            try {
+              Deno.listen({ hostname: host, port: p, transport: "tcp" }).close();
+            } catch (err) {
+              if (!optional) throw err;
+            }
+          }
+        } catch (err) {
+          log.warning(
+            `Could not create server TCP listening socket *:${p}: ${(err as Error).message}`,
+          );
+          throw new ConfigError(TLS_PORT_FAILED);
+        }
+      }
+    } else {
+      try {
+        checkTlsDirective(name, this.config);
+      } catch (err) {
+        if (!(err instanceof TlsConfigError)) throw err;
+        log.warning(err.message);
+        throw new ConfigError(TLS_UPDATE_FAILED);
+      }
+    }
+    if (this.#tlsRebuildQueued) return;
+    this.#tlsRebuildQueued = true;
+    queueMicrotask(() => {
+      this.#tlsRebuildQueued = false;
+      this.#track(this.#rebuildTls());
+    });
+  }
+
+  // Replaces the TLS listeners after a CONFIG SET tls-*; established connections stay.
+  async #rebuildTls(): Promise<void> {
+    if (this.#stopping) return;
+    const p = this.config.num("tls-port");
+    let settings: TlsSettings | null = null;
+    if (p !== 0) {
+      try {
+        settings = loadTlsSettings(this.config);
+      } catch (err) {
+        log.warning(`Failed applying new TLS configuration: ${(err as Error).message}`);
+        return;
+      }
+    }
+    const old = this.#tlsListeners.splice(0);
+    for (const l of old) {
+      this.#retired.add(l);
+      l.close();
+    }
+    this.tlsPort = 0;
+    if (settings === null) return;
+    // The old listener's port may take a moment to be released by node:tls.
+    const fresh: ConnSource[] = [];
+    for (let attempt = 0;; attempt++) {
+      try {
+        this.tlsPort = await this.#bindAll(
+          p,
+          (hostname, port) => openTlsListener({ hostname, port }, settings),
+          fresh,
+        );
+        break;
+      } catch (err) {
+        if (attempt >= 50 || this.#stopping) {
+          log.warning((err as Error).message);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    if (this.#stopping) {
+      for (const l of fresh) l.close();
+      return;
+    }
+    this.#tlsListeners.push(...fresh);
+    for (const l of fresh) this.#track(this.#acceptLoop(l));
   }
 
   #track(p: Promise<void>): void {
@@ -271,13 +459,13 @@ export class Server {
     }
   }
 
-  async #acceptLoop(listener: Deno.Listener): Promise<void> {
+  async #acceptLoop(listener: ConnSource): Promise<void> {
     for (;;) {
       let conn: Deno.Conn;
       try {
         conn = await listener.accept();
       } catch {
-        if (this.#stopping) return;
+        if (this.#stopping || this.#retired.has(listener)) return;
         await new Promise((r) => setTimeout(r, 10));
         continue;
       }
@@ -285,7 +473,7 @@ export class Server {
         conn.close();
         return;
       }
-      this.#track(this.#serve(conn as Deno.TcpConn));
+      this.#track(this.#serve(conn));
     }
   }
 
@@ -304,11 +492,35 @@ export class Server {
       laddr = fmtAddr(la.hostname, la.port);
     }
     const client = new Client(this.#nextClientId++, conn, decoder, addr, laddr);
+    client.beforeSend = this.beforeReply;
     this.acl.initClient(client);
     return client;
   }
 
-  async #serve(conn: Deno.TcpConn): Promise<void> {
+  // Finishes a Deno.listenTls connection's handshake; a failure is logged as Redis does.
+  async #handshake(conn: Deno.TlsConn): Promise<boolean> {
+    this.#handshaking.add(conn);
+    try {
+      await conn.handshake();
+      return true;
+    } catch (err) {
+      if (!this.#stopping) {
+        log.warning(`Error accepting a client connection: ${(err as Error).message}`);
+      }
+      try {
+        conn.close();
+      } catch {
+        // already closed
+      }
+      return false;
+    } finally {
+      this.#handshaking.delete(conn);
+    }
+  }
+
+  async #serve(conn: Deno.Conn): Promise<void> {
+    // A Deno.listenTls connection has a handshake to finish; node:tls ones come handshaken.
+    if ("handshake" in conn && !(await this.#handshake(conn as Deno.TlsConn))) return;
     if (this.clients.size >= this.config.num("maxclients")) {
       this.stats.rejectedConnections++;
       try {
@@ -337,9 +549,11 @@ export class Server {
     // Counted once accepted, as clientAcceptHandler does: refused connections are not.
     this.stats.totalConnections++;
     try {
-      conn.setNoDelay(true);
+      // TLS connections may lack these (Deno.TlsConn has no setNoDelay).
+      const tcp = conn as Partial<Deno.TcpConn>;
+      tcp.setNoDelay?.(true);
       const ka = this.config.num("tcp-keepalive");
-      if (ka > 0) conn.setKeepAlive(true);
+      if (ka > 0) tcp.setKeepAlive?.(true);
     } catch {
       // not fatal
     }
@@ -594,9 +808,16 @@ export class Server {
     if (this.#stopping) return this.finished;
     this.#stopping = true;
     log.warning("User requested shutdown...");
-    for (const l of this.#listeners) {
+    for (const l of [...this.#listeners, ...this.#tlsListeners]) {
       try {
         l.close();
+      } catch {
+        // already closed
+      }
+    }
+    for (const c of this.#handshaking) {
+      try {
+        c.close();
       } catch {
         // already closed
       }

@@ -1562,18 +1562,6 @@ export const ADMIN_COMMANDS: CommandSpec[] = [
     complexity: "O(N) where N is the total number of Redis commands",
   },
   {
-    // ROLE: this server is a master until replication lands (issue 6 replaces the handler).
-    name: "role",
-    arity: 1,
-    flags: ["noscript", "loading", "stale", "fast"],
-    categories: ["admin", "dangerous"],
-    handler: () => ["master", 0, []],
-    summary: "Return the role of the instance in the context of replication",
-    since: "2.8.12",
-    group: "server",
-    complexity: "O(1)",
-  },
-  {
     name: "time",
     arity: 1,
     flags: ["loading", "stale", "fast"],

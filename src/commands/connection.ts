@@ -6,6 +6,7 @@ import {
   AUTH_NO_PASSWORD,
   DB_INDEX_OUT_OF_RANGE,
   HELLO_NOAUTH,
+  INT_OUT_OF_RANGE,
   NOPROTO,
   NOT_INTEGER,
   ReplyError,
@@ -123,6 +124,8 @@ function hello(ctx: Ctx, argv: string[]): Reply {
 function select(ctx: Ctx, argv: string[]): Reply {
   const idx = parseSafeInt(argv[1]);
   if (idx === null) throw new ReplyError(NOT_INTEGER);
+  // getIntFromObjectOrReply: beyond a C int the range error comes first.
+  if (idx < -2147483648 || idx > 2147483647) throw new ReplyError(INT_OUT_OF_RANGE);
   if (idx < 0 || idx >= ctx.server.keyspace.dbs.length) throw new ReplyError(DB_INDEX_OUT_OF_RANGE);
   ctx.client.dbIndex = idx;
   return OK;

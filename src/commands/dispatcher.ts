@@ -7,10 +7,14 @@
 import type { Client } from "../client.ts";
 import {
   LOADING,
+  MASTERDOWN,
   MISCONF,
   NOAUTH,
+  NOREPLICAS,
   notAllowedInSubscribe,
+  OOM,
   READONLY,
+  REPLICA_KEYSPACE,
   ReplyError,
   unknownCommand,
   unknownSubcommand,
@@ -92,6 +96,12 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
       return true;
     }
   }
+  // maxmemory (processCommand): evict first; when memory still cannot be brought under the
+  // limit, refuse denyoom commands and anything queued inside MULTI (store/evict.ts).
+  if (server.evictor.maxmemory !== 0 && server.evictor.checkCommand(client, cmd)) {
+    reject(server, client, OOM, cmd);
+    return true;
+  }
   // After a failed BGSAVE with save points set, writes (and PING) are refused until a save
   // succeeds (stop-writes-on-bgsave-error).
   if (
@@ -99,6 +109,11 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
     server.persistence.writesDenied()
   ) {
     reject(server, client, MISCONF, cmd);
+    return true;
+  }
+  // min-replicas-to-write: the cached good-replica check (replication/master.ts).
+  if (server.replication.tooFewReplicas && isWriteCommand(cmd, client)) {
+    reject(server, client, NOREPLICAS, cmd);
     return true;
   }
   if (
@@ -112,9 +127,24 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
     reject(server, client, notAllowedInSubscribe(cmd.name), cmd);
     return true;
   }
+  // replica-serve-stale-data no: while the master link is down only `stale` commands run.
+  if (
+    server.replicaOf !== null && server.replication.link?.state !== "connected" &&
+    !client.isMaster && isDenyStale(cmd, client) && !server.config.bool("replica-serve-stale-data")
+  ) {
+    reject(server, client, MASTERDOWN, cmd);
+    return true;
+  }
   // While the dump loads, only commands flagged `loading` run (processCommand's loading check).
   if (server.persistence.loading && !flags.has("loading")) {
     reject(server, client, LOADING, cmd);
+    return true;
+  }
+  // A replica's link only talks replication (REPLCONF ACK ...), never to the keyspace.
+  if (
+    client.isReplica && (cmd.isWrite || flags.has("readonly") || flags.has("may_replicate"))
+  ) {
+    reject(server, client, REPLICA_KEYSPACE, cmd);
     return true;
   }
   if (client.multi !== null && flags.has("no_multi")) {
@@ -138,6 +168,20 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
   client.reply(reply);
   if (!server.inBatch && server.pendingFast.length !== 0) server.settleFast();
   return true;
+}
+
+// processCommand's is_write_command: a write, or an EXEC with a queued write.
+function isWriteCommand(cmd: Command, client: Client): boolean {
+  if (cmd.isWrite) return true;
+  return cmd.name === "exec" && client.multi !== null &&
+    client.multi.queue.some((q) => q.cmd.isWrite);
+}
+
+// is_denystale_command: not flagged `stale`, or an EXEC with a queued command that is not.
+function isDenyStale(cmd: Command, client: Client): boolean {
+  if (!cmd.flagSet.has("stale")) return true;
+  return cmd.name === "exec" && client.multi !== null &&
+    client.multi.queue.some((q) => !q.cmd.flagSet.has("stale"));
 }
 
 // Replies with a rejection error: counts it, and flags a transaction in progress. A rejected
@@ -186,6 +230,7 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   }
   server.execDepth++;
   const dirtyBefore = ks.dirty;
+  const replOffBefore = server.replication.offset;
   let reply: Reply;
   try {
     if (server.beforeWrite !== null && cmd.isWrite) server.beforeWrite(ctx, cmd, argv);
@@ -244,6 +289,8 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
   }
   if (!nested) {
     server.endUnit();
+    // WAIT waits for the offset right after this client's last write.
+    if (server.replication.offset !== replOffBefore) client.woff = server.replication.offset;
     ks.unfreezeTime();
     server.afterCommand();
   }

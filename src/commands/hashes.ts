@@ -72,14 +72,15 @@ export function argSignedCount(s: string): number | bigint {
 }
 
 /**
- * Most random picks with repeats a reply may hold. Redis would try to send any number (and
- * run out of memory); a JS array cannot, so beyond this the command fails instead.
+ * Most random picks with repeats a reply may hold. Redis 7.0 would try to send any number
+ * (and run out of memory); a JS array cannot, so beyond this the command fails with
+ * "value is out of range" instead.
  */
 const MAX_PICKS = 1 << 26;
 
-/** The number of picks with repeats for a negative count, or a RangeError when too many. */
+/** The number of picks with repeats for a negative count; too many is a reply error. */
 export function picksWithRepeats(count: number): number {
-  if (-count > MAX_PICKS) throw new RangeError(`Too many elements requested: ${-count}`);
+  if (-count > MAX_PICKS) throw new ReplyError(LONG_RANGE);
   return -count;
 }
 

@@ -50,12 +50,15 @@ function unsubscribeGeneric(ctx: Ctx, argv: string[], kind: SubKind): Reply {
 
 // PUBLISH channel message
 function publish(ctx: Ctx, argv: string[]): Reply {
-  // TODO(replication): Redis also forces PUBLISH into the replication stream (not the AOF).
+  // Redis 7.0 forces PUBLISH into the replication stream (not the AOF): replicas deliver it to
+  // their own subscribers.
+  ctx.server.propagator.add(ctx.db.id, argv, true);
   return ctx.server.pubsub.publish(argv[1], argv[2]);
 }
 
 // SPUBLISH shardchannel message
 function spublish(ctx: Ctx, argv: string[]): Reply {
+  ctx.server.propagator.add(ctx.db.id, argv, true);
   return ctx.server.pubsub.publishShard(argv[1], argv[2]);
 }
 

@@ -277,8 +277,9 @@ function getex(ctx: Ctx, argv: string[]): Reply {
   if ((flags & ANY_EXPIRE) !== 0) {
     const at = expireAt(ctx, expire, flags);
     // An absolute time already past deletes the key now (except on a replica, which waits
-    // for its master's DEL; checkAlreadyExpired).
-    if ((flags & (EXAT | PXAT)) !== 0 && at <= ctx.now && !ctx.server.isReplica()) {
+    // for its master's DEL, and while an AOF loads; checkAlreadyExpired).
+    const ks = ctx.server.keyspace;
+    if ((flags & (EXAT | PXAT)) !== 0 && at <= ctx.now && !ks.isReplica() && !ks.loading) {
       db.delete(key);
       ctx.rewrite([ctx.server.config.bool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key]);
       notify(ctx, "g", "del", key);

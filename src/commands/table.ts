@@ -22,6 +22,8 @@ import { PERSISTENCE_COMMANDS } from "./persistence.ts";
 import { SORT_COMMANDS } from "./sort.ts";
 import { ACL_COMMANDS } from "./acl.ts";
 import { SCRIPTING_COMMANDS } from "./scripting.ts";
+import { FUNCTIONS_COMMANDS } from "./functions.ts";
+import { REPLICATION_COMMANDS } from "./replication.ts";
 
 /** Every spec array, in family order. */
 export const FAMILIES: CommandSpec[][] = [
@@ -44,6 +46,8 @@ export const FAMILIES: CommandSpec[][] = [
   SORT_COMMANDS,
   ACL_COMMANDS,
   SCRIPTING_COMMANDS,
+  FUNCTIONS_COMMANDS,
+  REPLICATION_COMMANDS,
 ];
 
 function build(spec: CommandSpec, parent?: Command): Command {

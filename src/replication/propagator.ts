@@ -2,6 +2,8 @@
 // execution unit (a command, or an EXEC) are collected and, when there is more than one,
 // wrapped in MULTI/EXEC, as Redis 7.0's propagatePendingCommands does. Each sink tracks the
 // database its stream has selected and emits SELECT when a command targets another one.
+// Some commands go to replica links only (PUBLISH: Redis 7.0 forces it into the replication
+// stream but not the AOF); sinks that declare `replication` receive those too.
 
 import { encodeCommand } from "../resp/encoder.ts";
 
@@ -9,6 +11,8 @@ import { encodeCommand } from "../resp/encoder.ts";
 export interface PropagationSink {
   /** Receives one command for database `dbId`. */
   feed(dbId: number, argv: string[]): void;
+  /** True for the replication stream: it also receives replica-only commands. */
+  readonly replication?: boolean;
 }
 
 /**
@@ -47,7 +51,7 @@ export class RecordingSink extends StreamSink {
 /** Collects the commands of each execution unit and feeds them to every sink. */
 export class Propagator {
   readonly sinks = new Set<PropagationSink>();
-  #unit: { db: number; argv: string[] }[] = [];
+  #unit: { db: number; argv: string[]; replOnly: boolean }[] = [];
   #depth = 0;
 
   /** Starts an execution unit (nesting allowed; the outermost one flushes). */
@@ -55,14 +59,17 @@ export class Propagator {
     this.#depth++;
   }
 
-  /** Queues a command; outside a unit it is fed at once. */
-  add(dbId: number, argv: string[]): void {
+  /**
+   * Queues a command; outside a unit it is fed at once.
+   * @param replOnly true: only sinks with `replication` get it (PUBLISH)
+   */
+  add(dbId: number, argv: string[], replOnly = false): void {
     if (this.sinks.size === 0) return;
     if (this.#depth === 0) {
-      for (const s of this.sinks) s.feed(dbId, argv);
+      for (const s of this.sinks) if (!replOnly || s.replication) s.feed(dbId, argv);
       return;
     }
-    this.#unit.push({ db: dbId, argv });
+    this.#unit.push({ db: dbId, argv, replOnly });
   }
 
   /**
@@ -82,7 +89,7 @@ export class Propagator {
     const wrap = unit.length > 1;
     for (const s of this.sinks) {
       if (wrap) s.feed(unit[0].db, ["MULTI"]);
-      for (const op of unit) s.feed(op.db, op.argv);
+      for (const op of unit) if (!op.replOnly || s.replication) s.feed(op.db, op.argv);
       if (wrap) s.feed(unit[unit.length - 1].db, ["EXEC"]);
     }
   }

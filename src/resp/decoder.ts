@@ -231,6 +231,9 @@ export class RequestDecoder {
         nl = i;
         break;
       }
+      // Redis finds the newline with strchr, which stops at a NUL byte: a NUL before the
+      // newline leaves the line incomplete until it grows past the inline limit.
+      if (buf[i] === 0) break;
     }
     if (nl < 0) {
       if (this.#end - this.#start > INLINE_MAX) throw new ProtocolError("too big inline request");
