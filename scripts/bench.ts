@@ -31,6 +31,9 @@ const USAGE = `Usage: deno task bench [options]
   --quick          smoke run: 1 round, 20000 requests, 200000 keys
   --no-pinned      skip the CPU-pinned (server-limited) table
   --no-memory      skip the memory measurement
+  --no-persistence skip SAVE/load/BGSAVE-stall and AOF measurements (scripts/bench_rdb.ts,
+                   scripts/bench_persistence.ts)
+  --no-replication skip full-sync time and replication lag (scripts/bench_replication.ts)
   --out FILE       also write the final markdown report to FILE
   --help           this text`;
 
@@ -43,6 +46,8 @@ export interface BenchOptions {
   timeoutMs: number;
   pinned: boolean;
   memory: boolean;
+  persistence: boolean;
+  replication: boolean;
   /** Selects tests by `caseName`; all when absent. */
   only?: RegExp;
   out?: string;
@@ -108,6 +113,8 @@ function parseOptions(args: string[]): BenchOptions | null {
     timeoutMs: 300_000,
     pinned: true,
     memory: true,
+    persistence: true,
+    replication: true,
   };
   let quick = false;
   const explicit = new Set<string>();
@@ -145,6 +152,12 @@ function parseOptions(args: string[]): BenchOptions | null {
         break;
       case "--no-memory":
         o.memory = false;
+        break;
+      case "--no-persistence":
+        o.persistence = false;
+        break;
+      case "--no-replication":
+        o.replication = false;
         break;
       case "--out":
         if (i + 1 >= args.length) throw new RangeError("Missing value for --out");
@@ -987,6 +1000,33 @@ async function cpuModel(): Promise<string> {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Runs one of the measurement scripts (`deno run -A <args>`), echoing its output, and returns
+ * that output for the report (a table as printed, or a code block of its lines).
+ */
+async function runScript(args: string[], timeoutMs: number): Promise<string> {
+  commandLog.push(`deno run -A ${args.join(" ")}`);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...args],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const timer = setTimeout(() => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // exited
+    }
+  }, timeoutMs);
+  const out = await child.output();
+  clearTimeout(timer);
+  const text = new TextDecoder().decode(out.stdout).trim();
+  console.log(text);
+  if (!out.success) return `(failed with exit code ${out.code})\n\n\`\`\`\n${text}\n\`\`\``;
+  return text.includes("|---") ? text : `\`\`\`\n${text}\n\`\`\``;
+}
+
 async function main(args: string[]): Promise<number> {
   let o: BenchOptions | null;
   try {
@@ -1065,6 +1105,28 @@ async function main(args: string[]): Promise<number> {
         await stop(pair.ours.proc);
         await stop(pair.redis.proc);
       }
+    }
+    // The persistence and replication measurements are scripts of their own (each starts and
+    // stops its servers); their output goes into the report as they print it.
+    const scripts: [boolean, string, string[]][] = [
+      [o.persistence, "RDB: SAVE, load and the longest stall during BGSAVE", [
+        "scripts/bench_rdb.ts",
+        String(o.keys),
+      ]],
+      [o.persistence, "AOF: SET under appendfsync, BGREWRITEAOF, load", [
+        "scripts/bench_persistence.ts",
+        String(o.keys),
+      ]],
+      [o.replication, "Replication: full sync and lag", [
+        "scripts/bench_replication.ts",
+        String(o.keys),
+        "10",
+      ]],
+    ];
+    for (const [on, title, args] of scripts) {
+      if (!on) continue;
+      console.log(`\n## ${title}`);
+      sections.push(`### ${title}\n\n${await runScript(args, o.timeoutMs * 4)}`);
     }
   } catch (err) {
     console.error(`Benchmark failed: ${(err as Error).stack ?? err}`);

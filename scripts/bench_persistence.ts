@@ -3,7 +3,7 @@
 // (redis-benchmark, 50 clients, pipeline 16), then with N keys (DEBUG POPULATE) the
 // BGREWRITEAOF time and the slowest SET a client saw while it ran, and the start-up load time
 // of the rewritten AOF with an RDB base and with a command base. (The RDB side, SAVE and load
-// time and the longest stall during BGSAVE, is measured by tests/fixtures/bgsave_stall.ts.)
+// time and the longest stall during BGSAVE, is measured by scripts/bench_rdb.ts.)
 
 import { RespClient } from "../tests/helpers/resp_client.ts";
 import { freePort, waitForPort } from "../tests/helpers/server.ts";

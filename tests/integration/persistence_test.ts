@@ -532,7 +532,7 @@ Deno.test("BGSAVE writes the dataset as it was when it started, despite concurre
         `${round} write rounds, slowest round ${maxCmdMs.toFixed(1)} ms`,
     );
     // Slices aim at 4 ms; the bound is loose so that a GC pause or a busy CI machine does not
-    // fail the test (tests/fixtures/bgsave_stall.ts measures the stall properly).
+    // fail the test (scripts/bench_rdb.ts measures the stall properly).
     assert.ok(p.lastBgsaveMaxSliceMs < 250, `stall ${p.lastBgsaveMaxSliceMs} ms`);
     // The changes made during the save still count as unsaved.
     const info = { verbatim: h.run("INFO", "persistence") as string };
