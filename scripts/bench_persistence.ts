@@ -6,60 +6,15 @@
 // time and the longest stall during BGSAVE, is measured by scripts/bench_rdb.ts.)
 
 import { RespClient } from "../tests/helpers/resp_client.ts";
-import { freePort, waitForPort } from "../tests/helpers/server.ts";
+import { type LoggedServer, startLogged } from "../tests/helpers/server.ts";
 
 const N = Number(Deno.args[0] ?? 1000000);
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const OURS = [Deno.execPath(), "run", "-A", "--v8-flags=--max-old-space-size=8192", MAIN];
 
-interface Proc {
-  port: number;
-  log(): string;
-  stop(): Promise<void>;
-}
-
-async function spawn(bin: string[], dir: string, extra: string[]): Promise<Proc> {
-  const port = freePort();
-  const p = new Deno.Command(bin[0], {
-    args: [
-      ...bin.slice(1),
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      dir,
-      "--save",
-      "",
-      "--enable-debug-command",
-      "yes",
-      "--appendonly",
-      "yes",
-      ...extra,
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  let log = "";
-  const dec = new TextDecoder();
-  const pump = (async () => {
-    for await (const c of p.stdout) log += dec.decode(c);
-  })();
-  await waitForPort(port, 120000);
-  // Both servers listen before they load: wait for the data.
-  const deadline = Date.now() + 300000;
-  while (!/Ready to accept/.test(log) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    port,
-    log: () => log,
-    stop: async () => {
-      p.kill("SIGTERM");
-      await p.status;
-      await pump;
-    },
-  };
+function spawn(bin: string[], dir: string, extra: string[]): Promise<LoggedServer> {
+  const args = ["--dir", dir, "--save", "", "--enable-debug-command", "yes"];
+  return startLogged(bin, [...args, "--appendonly", "yes", ...extra], 300000);
 }
 
 async function call(c: RespClient, ...argv: string[]): Promise<string> {
@@ -85,7 +40,7 @@ async function setRps(port: number): Promise<string> {
 }
 
 // BGREWRITEAOF with a client writing meanwhile: total time and the slowest SET round trip.
-async function rewrite(s: Proc, preamble: string): Promise<string> {
+async function rewrite(s: LoggedServer, preamble: string): Promise<string> {
   const c = await RespClient.connect(s.port);
   const w = await RespClient.connect(s.port);
   try {

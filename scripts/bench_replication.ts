@@ -7,7 +7,7 @@
 // time the replica takes to catch up once the load stops.
 
 import { RespClient } from "../tests/helpers/resp_client.ts";
-import { freePort, waitForPort } from "../tests/helpers/server.ts";
+import { startLogged } from "../tests/helpers/server.ts";
 import { info } from "../tests/helpers/replication.ts";
 
 const N = Number(Deno.args[0] ?? 1000000);
@@ -22,44 +22,13 @@ interface Proc {
 }
 
 async function spawn(bin: string[], extra: string[]): Promise<Proc> {
-  const port = freePort();
   const dir = await Deno.makeTempDir({ prefix: "bench-repl-" });
-  const p = new Deno.Command(bin[0], {
-    args: [
-      ...bin.slice(1),
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--dir",
-      dir,
-      "--save",
-      "",
-      "--enable-debug-command",
-      "yes",
-      "--repl-diskless-sync-delay",
-      "0",
-      ...extra,
-    ],
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  let log = "";
-  const dec = new TextDecoder();
-  const pump = (async () => {
-    for await (const c of p.stdout) log += dec.decode(c);
-  })();
-  await waitForPort(port, 120000);
-  const deadline = Date.now() + 120000;
-  while (!/Ready to accept/.test(log) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const args = ["--dir", dir, "--save", "", "--enable-debug-command", "yes"];
+  const s = await startLogged(bin, [...args, "--repl-diskless-sync-delay", "0", ...extra]);
   return {
-    port,
+    port: s.port,
     stop: async () => {
-      p.kill("SIGTERM");
-      await p.status;
-      await pump;
+      await s.stop();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     },
   };

@@ -157,3 +157,53 @@ export async function waitFor(
 export function skip(test: string, reason: string): void {
   console.log(`SKIPPED: ${test}: ${reason}`);
 }
+
+/** A server process whose log (stdout) is collected. */
+export interface LoggedServer {
+  port: number;
+  process: Deno.ChildProcess;
+  /** Everything the server logged so far. */
+  log(): string;
+  /** SIGTERM, then waits for the exit and the end of the log. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `bin` (`["redis-server"]`, or a `deno run ... main.ts` command line) with a free
+ * `--port`, `--bind 127.0.0.1` and `args`; resolves once it logs "Ready to accept", that is,
+ * once its data is loaded (both servers listen before they load). For benchmarks and tests
+ * that read the log.
+ */
+export async function startLogged(
+  bin: string[],
+  args: string[],
+  timeoutMs = 120000,
+): Promise<LoggedServer> {
+  const port = freePort();
+  const process = new Deno.Command(bin[0], {
+    args: [...bin.slice(1), "--port", String(port), "--bind", "127.0.0.1", ...args],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let log = "";
+  const dec = new TextDecoder();
+  const pump = (async () => {
+    for await (const c of process.stdout) log += dec.decode(c);
+  })();
+  await waitForPort(port, timeoutMs);
+  await waitFor(() => /Ready to accept/.test(log), timeoutMs, `${bin[0]} to load its data`);
+  return {
+    port,
+    process,
+    log: () => log,
+    stop: async () => {
+      try {
+        process.kill("SIGTERM");
+      } catch {
+        // already exited
+      }
+      await process.status;
+      await pump;
+    },
+  };
+}
