@@ -517,3 +517,29 @@ export const TLS_UPDATE_FAILED = "Unable to update TLS configuration. Check serv
 export const TLS_PORT_FAILED = "Unable to listen on this port. Check server logs.";
 /** Logged when tls-* files are unusable at start-up; the server then exits. */
 export const TLS_CONFIGURE_FAILED = "Failed to configure TLS. Check logs for more info.";
+
+// replication 2: MISCONF for AOF write errors (server.c writeCommandsGetDiskErrorMessage,
+// script.c scriptPrepareForRun).
+/** `MISCONF Errors writing to the AOF file: <strerror>` */
+export function misconfAof(strerror: string): string {
+  return `MISCONF Errors writing to the AOF file: ${strerror}`;
+}
+/** The RDB variant a writable script gets (scriptPrepareForRun). */
+export const MISCONF_SCRIPT =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.";
+
+// busy scripts: a script running past busy-reply-threshold (src/scripting/README.md;
+// server.c shared.slowevalerr / slowscripterr, script.c scriptKill, script_lua.c).
+/** Every command without allow_busy while an EVAL script is busy. */
+export const BUSY_EVAL =
+  "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+/** Every command without allow_busy while a function (FCALL) is busy. */
+export const BUSY_FUNCTION =
+  "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+/** SCRIPT KILL / FUNCTION KILL with no busy script. */
+export const NOTBUSY = "NOTBUSY No scripts in execution right now.";
+/** SCRIPT KILL / FUNCTION KILL once the busy script ran a write command. */
+export const UNKILLABLE =
+  "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+/** The error a killed script raises (its caller gets it with the script's position). */
+export const SCRIPT_KILLED = "Script killed by user with SCRIPT KILL...";

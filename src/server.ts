@@ -109,6 +109,14 @@ export class Server {
   perfMark = 0;
   /** Nesting depth of `call` (EXEC runs queued commands inside its own call). */
   execDepth = 0;
+  /**
+   * The -BUSY error while a script runs past busy-reply-threshold, paused between slices of
+   * its run (src/scripting/README.md); null otherwise. While it is set only allow_busy commands
+   * run and nothing else touches the dataset: cron work and blocked-client serving wait, and so
+   * does the master link's stream (`whenNotBusy`).
+   */
+  busyReply: string | null = null;
+  #notBusy = new Set<() => void>();
   /** CLIENT PAUSE state: end time (ms) and mode. */
   pauseEnd = 0;
   pauseMode: "write" | "all" = "all";
@@ -429,6 +437,8 @@ export class Server {
 
   /** Periodic work at `hz`: active expiry, idle clients, stats sampling. */
   cron(): void {
+    // Redis runs no serverCron while a script is busy (processEventsWhileBlocked).
+    if (this.busyReply !== null) return;
     const hz = Math.min(Math.max(this.config.num("hz"), 1), 500);
     // Redis gives the slow cycle 25% of each cron tick.
     const expireStart = performance.now();
@@ -758,8 +768,24 @@ export class Server {
 
   /** After each top-level command: serve blocked clients whose keys became ready. */
   afterCommand(): void {
-    if (this.keyspace.readyKeys.size !== 0) this.blocking.serveReady(this.keyspace.readyKeys);
+    if (this.keyspace.readyKeys.size !== 0 && this.busyReply === null) {
+      this.blocking.serveReady(this.keyspace.readyKeys);
+    }
     for (let i = 0; i < this.afterCommandHooks.length; i++) this.afterCommandHooks[i]();
+  }
+
+  /** Runs `f` once no script is busy (at once when none is); each function waits once. */
+  whenNotBusy(f: () => void): void {
+    if (this.busyReply === null) f();
+    else this.#notBusy.add(f);
+  }
+
+  /** Runs what waited for the busy script, unless another one is busy by now. */
+  notBusy(): void {
+    if (this.busyReply !== null || this.#notBusy.size === 0) return;
+    const waiting = [...this.#notBusy];
+    this.#notBusy.clear();
+    for (const f of waiting) f();
   }
 
   /** True when CLIENT PAUSE holds this command back. */

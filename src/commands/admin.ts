@@ -631,6 +631,9 @@ function shutdown(ctx: Ctx, argv: string[]): Reply {
   if ((abort && any) || (nosave && save)) throw new ReplyError(SYNTAX);
   if (abort) throw new ReplyError(NO_SHUTDOWN_IN_PROGRESS);
   const server = ctx.server;
+  // While a script is busy only SHUTDOWN NOSAVE stops the server: a save would store part
+  // of the script's effects.
+  if (!nosave && server.busyReply !== null) throw new ReplyError(server.busyReply);
   if ((server.config.get("save") !== "" && !nosave) || save) {
     log.notice("Saving the final RDB snapshot before exiting.");
     const ok = server.saveForShutdown !== null && server.saveForShutdown();

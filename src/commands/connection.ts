@@ -179,6 +179,8 @@ function clientFlags(c: Client, server: Server): string {
 export function clientInfoLine(c: Client, server: Server): string {
   const now = Date.now();
   const qbuf = c.decoder.buffered;
+  // Our master's link has no ACL user (c->user == NULL in Redis).
+  const user = c.isMaster ? "(superuser)" : c.user;
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${
     c.conn ? c.id + 7 : -1
   } name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)} idle=${
@@ -191,7 +193,7 @@ export function clientInfoLine(c: Client, server: Server): string {
     Math.max(0, 16384 - qbuf)
   } argv-mem=0 multi-mem=0 rbs=16384 rbp=0 obl=0 oll=0 omem=${c.pendingOutput} tot-mem=${
     32768 + qbuf + c.pendingOutput
-  } events=r cmd=${c.lastCommand.toLowerCase()} user=${c.user} redir=-1 resp=${c.resp}`;
+  } events=r cmd=${c.lastCommand.toLowerCase()} user=${user} redir=-1 resp=${c.resp}`;
 }
 
 function clientType(c: Client): string {

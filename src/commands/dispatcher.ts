@@ -8,7 +8,6 @@ import type { Client } from "../client.ts";
 import {
   LOADING,
   MASTERDOWN,
-  MISCONF,
   NOAUTH,
   NOREPLICAS,
   notAllowedInSubscribe,
@@ -25,6 +24,39 @@ import { NO_REPLY, QUEUED, type Reply } from "../resp/types.ts";
 import { type BlockedState, BlockRequest } from "../blocking/registry.ts";
 import type { Server } from "../server.ts";
 import { type Command, Ctx } from "./spec.ts";
+
+/**
+ * The reply of a command that finishes later: a script running past busy-reply-threshold,
+ * paused between slices of its run (src/scripting/README.md). Whoever runs the command chains
+ * the rest of its work (`chain`); the script engine settles it from a timer, always after the
+ * chain was built.
+ */
+export class Pending {
+  #next: ((reply: Reply) => void) | null = null;
+
+  /** Sets what runs with the final reply (one continuation). */
+  onSettle(f: (reply: Reply) => void): void {
+    this.#next = f;
+  }
+
+  /** Delivers the final reply. */
+  settle(reply: Reply): void {
+    const f = this.#next;
+    this.#next = null;
+    if (f !== null) f(reply);
+  }
+
+  /** A Pending settled with `f(reply)`, which may itself be pending (EXEC's next script). */
+  chain(f: (reply: Reply) => Reply | Pending): Pending {
+    const next = new Pending();
+    this.onSettle((reply) => {
+      const r = f(reply);
+      if (r instanceof Pending) r.onSettle((last) => next.settle(last));
+      else next.settle(r);
+    });
+    return next;
+  }
+}
 
 // Commands a RESP2 client may run while subscribed.
 const SUBSCRIBED_OK = new Set([
@@ -97,19 +129,28 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
     }
   }
   // maxmemory (processCommand): evict first; when memory still cannot be brought under the
-  // limit, refuse denyoom commands and anything queued inside MULTI (store/evict.ts).
-  if (server.evictor.maxmemory !== 0 && server.evictor.checkCommand(client, cmd)) {
+  // limit, refuse denyoom commands and anything queued inside MULTI (store/evict.ts). Not while
+  // a busy script is paused: its keys must stay as it left them.
+  if (
+    server.evictor.maxmemory !== 0 && server.busyReply === null &&
+    server.evictor.checkCommand(client, cmd)
+  ) {
     reject(server, client, OOM, cmd);
     return true;
   }
-  // After a failed BGSAVE with save points set, writes (and PING) are refused until a save
-  // succeeds (stop-writes-on-bgsave-error).
+  // MISCONF (writeCommandsDeniedByDiskError): after a failed BGSAVE with save points set
+  // (stop-writes-on-bgsave-error), or while the AOF cannot be written or fsynced, writes (and
+  // PING) are refused until the disk works again. Our master's stream: see masterDiskError.
+  const p = server.persistence;
   if (
-    !server.persistence.lastBgsaveOk && (cmd.isWrite || cmd.name === "ping") && !client.isMaster &&
-    server.persistence.writesDenied()
+    (!p.lastBgsaveOk || !p.aof.lastWriteOk || p.aof.fsyncError !== null) &&
+    (cmd.name === "ping" || isWriteCommand(cmd, client))
   ) {
-    reject(server, client, MISCONF, cmd);
-    return true;
+    const err = p.diskErrorMessage();
+    if (err !== null && !(client.isMaster && masterDiskError(server, cmd))) {
+      reject(server, client, err, cmd);
+      return true;
+    }
   }
   // min-replicas-to-write: the cached good-replica check (replication/master.ts).
   if (server.replication.tooFewReplicas && isWriteCommand(cmd, client)) {
@@ -140,6 +181,13 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
     reject(server, client, LOADING, cmd);
     return true;
   }
+  // A script running past busy-reply-threshold is paused between slices of its run
+  // (src/scripting/README.md): until it ends only allow_busy commands run, the others (queued
+  // ones included) get -BUSY, so nothing else touches the dataset in the middle of it.
+  if (server.busyReply !== null && !flags.has("allow_busy")) {
+    reject(server, client, server.busyReply, cmd);
+    return true;
+  }
   // A replica's link only talks replication (REPLCONF ACK ...), never to the keyspace.
   if (
     client.isReplica && (cmd.isWrite || flags.has("readonly") || flags.has("may_replicate"))
@@ -160,6 +208,10 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
 
   const skip = client.replyMode === "skip";
   const reply = call(server, client, cmd, argv);
+  if (reply instanceof Pending) {
+    awaitPending(server, client, reply, skip);
+    return true;
+  }
   if (skip) {
     if (client.replyMode === "skip") client.replyMode = "on";
     if (!server.inBatch && server.pendingFast.length !== 0) server.settleFast();
@@ -169,6 +221,47 @@ export function execute(server: Server, client: Client, argv: string[]): boolean
   if (!server.inBatch && server.pendingFast.length !== 0) server.settleFast();
   return true;
 }
+
+let lastDiskErrorLog = 0;
+
+// processCommand's obey_client branch: a replica that cannot persist what its master sends
+// stops (serverPanic), unless replica-ignore-disk-write-errors yes, when it applies the
+// command anyway and says so at most every 10 s. PING is never fatal.
+// Returns true when the command may run.
+function masterDiskError(server: Server, cmd: Command): boolean {
+  if (!server.config.bool("replica-ignore-disk-write-errors") && cmd.name !== "ping") {
+    log.warning("Guru Meditation: Replica was unable to write command to disk.");
+    Deno.exit(1);
+  }
+  const now = Date.now();
+  if (now > lastDiskErrorLog + 10000) {
+    lastDiskErrorLog = now;
+    log.warning("Replica is applying a command even though it is unable to write to disk.");
+  }
+  return true;
+}
+
+// Holds a client whose command replies later (a busy script): its input stays buffered, as a
+// blocked client's does, until the reply is written. A disconnect meanwhile drops the hold
+// (BlockingRegistry.remove); the script runs on and its reply goes nowhere.
+function awaitPending(server: Server, client: Client, pending: Pending, skip: boolean): void {
+  const hold: BlockedState = {
+    request: PENDING_HOLD,
+    db: server.keyspace.dbs[client.dbIndex],
+    argv: [],
+    timer: undefined,
+  };
+  client.blocked = hold;
+  pending.onSettle((reply) => {
+    if (client.blocked === hold) client.blocked = null;
+    if (!skip) client.reply(reply);
+    else if (client.replyMode === "skip") client.replyMode = "on";
+    server.resume(client);
+  });
+}
+
+const PENDING_HOLD = new BlockRequest([], 0, () => null, () => NO_REPLY);
+PENDING_HOLD.unblockable = false;
 
 // processCommand's is_write_command: a write, or an EXEC with a queued write.
 function isWriteCommand(cmd: Command, client: Client): boolean {
@@ -203,7 +296,12 @@ function reject(server: Server, client: Client, message: string, cmd: Command | 
  * Runs a command's handler with all bookkeeping; used directly by EXEC for queued commands.
  * @returns the reply (a ReplyError for a failed command)
  */
-export function call(server: Server, client: Client, cmd: Command, argv: string[]): Reply {
+export function call(
+  server: Server,
+  client: Client,
+  cmd: Command,
+  argv: string[],
+): Reply | Pending {
   const ks = server.keyspace;
   const nested = server.execDepth > 0;
   // EXEC runs queued commands through here while its own context is live: give them theirs.
@@ -243,6 +341,13 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
         server.blocking.block(client, ctx.db, argv, r);
         reply = NO_REPLY;
       }
+    } else if (r instanceof Pending) {
+      // A busy script paused: the rest of this call (statistics, the end of its propagation
+      // unit, the clock) runs when it ends, with server.execDepth as it is here.
+      server.execDepth--;
+      return r.chain((last) =>
+        finishCall(server, client, cmd, argv, ctx, last, start, dirtyBefore, replOffBefore)
+      );
     } else {
       reply = r;
     }
@@ -254,6 +359,25 @@ export function call(server: Server, client: Client, cmd: Command, argv: string[
       reply = new ReplyError(`ERR internal error: ${(err as Error).message}`);
     }
   }
+  return finishCall(server, client, cmd, argv, ctx, reply, start, dirtyBefore, replOffBefore);
+}
+
+// The end of `call`, once the handler's reply is known: timing, statistics, propagation, slow
+// log, MONITOR, and at top level the end of the unit and the clock, then blocked clients.
+function finishCall(
+  server: Server,
+  client: Client,
+  cmd: Command,
+  argv: string[],
+  ctx: Ctx,
+  reply: Reply,
+  start: number,
+  dirtyBefore: number,
+  replOffBefore: number,
+): Reply {
+  const ks = server.keyspace;
+  const nested = server.execDepth > 1;
+  const bulkTimed = cmd.isFast && !nested;
   let usec = -1;
   if (bulkTimed) {
     server.pendingFast.push(cmd);

@@ -4,6 +4,7 @@
 // FCALL is never propagated itself, the writes its function runs are (as for EVAL).
 
 import {
+  BUSY_EVAL,
   FUNCTION_BAD_NUMKEYS,
   FUNCTION_CODE_MISSING,
   FUNCTION_FLUSH_SYNTAX,
@@ -19,7 +20,7 @@ import {
 } from "../errors.ts";
 import { verifyDumpPayload } from "../persistence/rdb/reader.ts";
 import { OK, type Reply, RespMap, RespSet, SimpleString } from "../resp/types.ts";
-import { FLAG_NAMES } from "../scripting/engine.ts";
+import { busyScriptOf, FLAG_NAMES, killBusyScript } from "../scripting/engine.ts";
 import {
   dumpFunctions,
   ENGINE_NAME,
@@ -31,18 +32,13 @@ import {
 import { bytesToStr, strToBytes } from "../util/bytes.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseI64 } from "../util/numbers.ts";
-import {
-  evalArgs,
-  evalKeys,
-  evalKeySpecs,
-  KEYS_GREATER,
-  KEYS_NEGATIVE,
-  NOTBUSY,
-} from "./scripting.ts";
+import { evalArgs, evalKeys, evalKeySpecs, KEYS_GREATER, KEYS_NEGATIVE } from "./scripting.ts";
+import type { Pending } from "./dispatcher.ts";
 import type { CommandSpec, Ctx } from "./spec.ts";
 
 // FCALL function numkeys [key ...] [arg ...]  (and FCALL_RO)
-function fcallGeneric(ctx: Ctx, argv: string[], ro: boolean): Reply {
+// A Pending when the function runs past busy-reply-threshold and paused (as EVAL).
+function fcallGeneric(ctx: Ctx, argv: string[], ro: boolean): Reply | Pending {
   const server = ctx.server;
   // Fed here so the function's own commands appear after it (fcallCommandGeneric).
   if (server.monitors.size > 0) server.feedMonitors(ctx.client, argv);
@@ -56,7 +52,7 @@ function fcallGeneric(ctx: Ctx, argv: string[], ro: boolean): Reply {
   // Effects are propagated by the commands the function runs, never FCALL itself.
   ctx.preventPropagation = true;
   const nk = Number(numkeys);
-  return fns.call(ctx.client, fn, argv.slice(3, 3 + nk), argv.slice(3 + nk), ro);
+  return fns.call(ctx.client, fn, argv.slice(3, 3 + nk), argv.slice(3 + nk), ro, argv);
 }
 
 // FUNCTION LOAD [REPLACE] function-code
@@ -161,15 +157,20 @@ function functionRestore(ctx: Ctx, argv: string[]): Reply {
 }
 
 // FUNCTION STATS
+// running_script is the busy function (allow_busy: this runs while it is paused); a busy
+// EVAL script is refused as every other command is then.
 function functionStats(ctx: Ctx): Reply {
-  // A function never runs while another command is processed (the VM is synchronous), so
-  // running_script is always null.
+  const busy = busyScriptOf(ctx.server);
+  if (busy !== null && busy.isEval) throw new ReplyError(BUSY_EVAL);
+  const running = busy === null
+    ? null
+    : new RespMap(["name", busy.name, "command", busy.argv, "duration_ms", busy.durationMs]);
   const fns = functionsIfCreated(ctx.server);
   const libs = fns?.ctx.libraries.size ?? 0;
   const count = fns?.ctx.functionCount ?? 0;
   return new RespMap([
     "running_script",
-    null,
+    running,
     "engines",
     new RespMap([
       ENGINE_NAME,
@@ -179,9 +180,10 @@ function functionStats(ctx: Ctx): Reply {
 }
 
 // FUNCTION KILL
-function functionKill(): Reply {
-  // As SCRIPT KILL: nothing can be running when this command is processed.
-  throw new ReplyError(NOTBUSY);
+function functionKill(ctx: Ctx): Reply {
+  const err = killBusyScript(ctx.server, false);
+  if (err !== null) throw new ReplyError(err);
+  return OK;
 }
 
 const FUNCTION_HELP = [

@@ -6,7 +6,8 @@
 
 import { NOT_INTEGER, ReplyError } from "../errors.ts";
 import { OK, type Reply, SimpleString } from "../resp/types.ts";
-import { scriptingOf } from "../scripting/engine.ts";
+import { killBusyScript, scriptingOf } from "../scripting/engine.ts";
+import type { Pending } from "./dispatcher.ts";
 import { parseI64 } from "../util/numbers.ts";
 import type { CommandArg, CommandSpec, Ctx, KeyRef, KeySpec } from "./spec.ts";
 
@@ -15,11 +16,11 @@ const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
 export const KEYS_GREATER = "ERR Number of keys can't be greater than number of args";
 export const KEYS_NEGATIVE = "ERR Number of keys can't be negative";
 const FLUSH_SYNTAX = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
-/** SCRIPT KILL and FUNCTION KILL with nothing running. */
-export const NOTBUSY = "NOTBUSY No scripts in execution right now.";
 
 // EVAL script numkeys [key ...] [arg ...]  (and EVALSHA, EVAL_RO, EVALSHA_RO)
-function evalGeneric(ctx: Ctx, argv: string[], evalsha: boolean, ro: boolean): Reply {
+// A script running past busy-reply-threshold pauses between slices of its run: the reply is
+// then a Pending, settled when it ends (src/scripting/README.md).
+function evalGeneric(ctx: Ctx, argv: string[], evalsha: boolean, ro: boolean): Reply | Pending {
   const server = ctx.server;
   const caller = ctx.client;
   // Explicitly fed here so the script's own commands appear after it.
@@ -43,7 +44,7 @@ function evalGeneric(ctx: Ctx, argv: string[], evalsha: boolean, ro: boolean): R
   // Effects are propagated by the commands the script runs, never the script itself.
   ctx.preventPropagation = true;
   const nk = Number(numkeys);
-  return engine.run(caller, sha, argv.slice(3, 3 + nk), argv.slice(3 + nk), ro);
+  return engine.run(caller, sha, argv.slice(3, 3 + nk), argv.slice(3 + nk), ro, argv);
 }
 
 // SCRIPT FLUSH [ASYNC|SYNC]
@@ -74,10 +75,12 @@ function scriptLoad(ctx: Ctx, argv: string[]): Reply {
 }
 
 // SCRIPT KILL
-function scriptKill(): Reply {
-  // Scripts run to completion inside one command: no other command can run while one is
-  // busy, so there is never a script to kill when SCRIPT KILL is processed.
-  throw new ReplyError(NOTBUSY);
+// Runs only while a script is busy (paused between slices, allow_busy); the script raises
+// "Script killed by user..." when it resumes.
+function scriptKill(ctx: Ctx): Reply {
+  const err = killBusyScript(ctx.server, true);
+  if (err !== null) throw new ReplyError(err);
+  return OK;
 }
 
 const SCRIPT_HELP = [

@@ -8,6 +8,7 @@ import type { BlockRequest } from "../blocking/registry.ts";
 import type { Database } from "../store/database.ts";
 import type { Server } from "../server.ts";
 import type { HdrHistogram } from "../latency.ts";
+import type { Pending } from "./dispatcher.ts";
 
 /** Redis command flags (lowercase as COMMAND INFO prints them). */
 export type CommandFlag =
@@ -38,8 +39,11 @@ export interface KeyRange {
   step: number;
 }
 
-/** A command handler: synchronous, returns the reply, throws ReplyError for error replies. */
-export type Handler = (ctx: Ctx, argv: string[]) => Reply | BlockRequest;
+/**
+ * A command handler: synchronous, returns the reply, throws ReplyError for error replies. A
+ * BlockRequest blocks the client; a Pending (EVAL, FCALL, EXEC) replies once a busy script ends.
+ */
+export type Handler = (ctx: Ctx, argv: string[]) => Reply | BlockRequest | Pending;
 
 /** One command or subcommand. */
 export interface CommandSpec {

@@ -2,7 +2,7 @@
 // dispatcher; EXEC runs the queue through `call` so each command gets its own statistics
 // and propagation, and the propagator wraps the unit's writes in MULTI/EXEC.
 
-import type { Client } from "../client.ts";
+import type { Client, MultiState } from "../client.ts";
 import {
   DISCARD_WITHOUT_MULTI,
   EXEC_WITHOUT_MULTI,
@@ -13,7 +13,7 @@ import {
 } from "../errors.ts";
 import { NULL_ARRAY, OK, type Reply } from "../resp/types.ts";
 import type { Server } from "../server.ts";
-import { call } from "./dispatcher.ts";
+import { call, Pending } from "./dispatcher.ts";
 import type { CommandSpec, Ctx } from "./spec.ts";
 
 /** Leaves MULTI state without running anything. */
@@ -36,7 +36,7 @@ function multi(ctx: Ctx): Reply {
 }
 
 // EXEC
-function exec(ctx: Ctx): Reply {
+function exec(ctx: Ctx): Reply | Pending {
   const c = ctx.client;
   const s = ctx.server;
   const m = c.multi;
@@ -56,8 +56,20 @@ function exec(ctx: Ctx): Reply {
     return NULL_ARRAY;
   }
   unwatchAll(s, c);
-  const replies: Reply[] = [];
-  for (const q of m.queue) {
+  return execFrom(s, c, m.queue, 0, []);
+}
+
+// Runs the queued commands from `from` on. A script in the queue that runs past
+// busy-reply-threshold pauses the transaction with it: the rest runs when it ends.
+function execFrom(
+  s: Server,
+  c: Client,
+  queue: MultiState["queue"],
+  from: number,
+  replies: Reply[],
+): Reply | Pending {
+  for (let i = from; i < queue.length; i++) {
+    const q = queue[i];
     // ACL rules may have changed since the command was queued (multi.c execCommand).
     const denied = s.acl.execDenied(c, q.cmd, q.argv);
     if (denied !== null) {
@@ -65,7 +77,14 @@ function exec(ctx: Ctx): Reply {
       continue;
     }
     // A write queued on a master that since became a read-only replica fails in place.
-    replies.push(call(s, c, q.cmd, q.argv));
+    const r = call(s, c, q.cmd, q.argv);
+    if (r instanceof Pending) {
+      return r.chain((last) => {
+        replies.push(last);
+        return execFrom(s, c, queue, i + 1, replies);
+      });
+    }
+    replies.push(r);
   }
   return replies;
 }

@@ -121,6 +121,10 @@ export class Aof {
   rewrites = 0;
   consecutiveFailures = 0;
   lastWriteOk = true;
+  /** strerror of the last write error (aof_last_write_errno), for MISCONF. */
+  lastWriteError = "";
+  /** strerror of a failed background fsync (aof_bio_fsync_status err), null once one works. */
+  fsyncError: string | null = null;
 
   constructor(server: Server, persistence: Persistence) {
     this.#server = server;
@@ -142,6 +146,15 @@ export class Aof {
   /** True while writes are logged: AOF on, or enabled and its first rewrite running. */
   get accepting(): boolean {
     return this.state === "on" || (this.state === "wait_rewrite" && this.#rewrite !== null);
+  }
+
+  /**
+   * The AOF half of writeCommandsDeniedByDiskError: while AOF is on, the strerror of a write
+   * (or background fsync) that failed and has not succeeded since, else null.
+   */
+  get diskError(): string | null {
+    if (this.state === "off") return null;
+    return !this.lastWriteOk ? this.lastWriteError : this.fsyncError;
   }
 
   /** True while a background rewrite runs. */
@@ -229,8 +242,9 @@ export class Aof {
         this.#lastWriteErrorLog = now;
         log.warning(`Error writing to the AOF file: ${msg}`);
       }
-      // Keep what was not written and try again from the cron.
+      // Keep what was not written and try again from the cron; writes get MISCONF meanwhile.
       this.lastWriteOk = false;
+      this.lastWriteError = msg;
       this.currentSize += written;
       this.lastIncrSize += written;
       this.#buf = this.#buf.slice(written);
@@ -274,8 +288,15 @@ export class Aof {
     if (now - this.#lastFsync < 1000) return;
     this.#fsyncOffset = this.currentSize;
     this.#lastFsync = now;
-    const p = f.syncData().catch((err) => {
-      log.warning(`Fail to fsync the AOF file: ${errText(err)}`);
+    const p = f.syncData().then(() => {
+      this.fsyncError = null;
+    }, (err) => {
+      // As the bio thread: EBADF / EINVAL mean the file cannot be fsynced, not that data is
+      // lost; anything else denies writes until an fsync works (logged once).
+      const code = (err as { code?: string }).code;
+      if (code === "EBADF" || code === "EINVAL") return;
+      if (this.fsyncError === null) log.warning(`Fail to fsync the AOF file: ${errText(err)}`);
+      this.fsyncError = errText(err);
     }).finally(() => {
       if (this.#fsyncing === p) this.#fsyncing = null;
     });
@@ -1060,7 +1081,7 @@ export class Aof {
       ["aof_last_bgrewrite_status", this.lastBgrewriteOk ? "ok" : "err"],
       ["aof_rewrites", this.rewrites],
       ["aof_rewrites_consecutive_failures", this.consecutiveFailures],
-      ["aof_last_write_status", this.lastWriteOk ? "ok" : "err"],
+      ["aof_last_write_status", this.lastWriteOk && this.fsyncError === null ? "ok" : "err"],
       ["aof_last_cow_size", 0],
     ];
     if (this.state !== "off") {
@@ -1139,5 +1160,7 @@ function errText(err: unknown): string {
   if (err instanceof Deno.errors.NotFound) return "No such file or directory";
   if (err instanceof Deno.errors.PermissionDenied) return "Permission denied";
   if (err instanceof Deno.errors.AlreadyExists) return "File exists";
-  return (err as Error).message ?? String(err);
+  // Deno's messages are strerror's text followed by " (os error N)".
+  const msg = (err as Error).message ?? String(err);
+  return msg.replace(/ \(os error \d+\)$/, "");
 }

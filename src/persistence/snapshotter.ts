@@ -14,6 +14,7 @@
 import { getKeyPositions } from "../commands/admin.ts";
 import type { Command, Ctx } from "../commands/spec.ts";
 import { REDIS_VERSION } from "../config.ts";
+import { MISCONF, misconfAof } from "../errors.ts";
 import { log } from "../log.ts";
 import type { Server } from "../server.ts";
 import type { Database, RedisValue } from "../store/database.ts";
@@ -47,6 +48,13 @@ export interface RdbLoad {
   steps: Generator<number, RdbInfo>;
   failed(err: unknown): LoadResult;
   finished(): LoadResult;
+}
+
+/** The replication aux fields of a loaded RDB (rdbSaveInfo); -1 / "" when absent. */
+export interface RdbReplInfo {
+  streamDb: number;
+  replId: string;
+  offset: number;
 }
 
 /** The outcome of loading a dump file. */
@@ -198,6 +206,20 @@ export class Persistence {
   lastLoadKeysExpired = 0;
   /** Longest synchronous slice of the last finished BGSAVE, in ms (the stall it caused). */
   lastBgsaveMaxSliceMs = 0;
+  /**
+   * rdbPopulateSaveInfo, installed by replication: the repl-stream-db / repl-id / repl-offset
+   * aux fields of a save, or null when this server has no replication history to record.
+   */
+  replSaveInfo: (() => [string, string][] | null) | null = null;
+  /**
+   * Installed by replication: called after the start-up RDB load with the file's replication
+   * fields and, on a master, the keys skipped as expired (their DELs go to the backlog).
+   */
+  onStartupRdbLoaded: ((info: RdbReplInfo, expired: [number, string][]) => void) | null = null;
+  /** The replication fields of the last RDB loaded. */
+  loadedReplInfo: RdbReplInfo = { streamDb: -1, replId: "", offset: -1 };
+  // Keys a master skipped as expired while loading at start-up, when collected.
+  #expiredAtLoad: [number, string][] | null = null;
 
   constructor(server: Server) {
     this.#server = server;
@@ -219,6 +241,17 @@ export class Persistence {
   writesDenied(): boolean {
     const c = this.#server.config;
     return !this.lastBgsaveOk && c.bool("stop-writes-on-bgsave-error") && c.get("save") !== "";
+  }
+
+  /**
+   * writeCommandsDeniedByDiskError with writeCommandsGetDiskErrorMessage: the MISCONF text
+   * writes (and PING) get while the dump (see writesDenied) or the AOF (a write or fsync that
+   * failed) cannot be persisted, or null.
+   */
+  diskErrorMessage(): string | null {
+    if (!this.lastBgsaveOk && this.writesDenied()) return MISCONF;
+    const aof = this.aof.diskError;
+    return aof === null ? null : misconfAof(aof);
   }
 
   /** True while a BGSAVE runs. */
@@ -259,6 +292,12 @@ export class Persistence {
       const i = fields.findIndex((f) => f[0] === k);
       if (i >= 0) fields[i] = [k, v];
       else fields.push([k, v]);
+    }
+    // An AOF base records no replication info (rdbSaveRio with a NULL rsi); nor does a target
+    // that brings its own (a replica's full resync).
+    if (!extra.some((f) => f[0] === "aof-base" || f[0] === "repl-id")) {
+      const repl = this.replSaveInfo?.() ?? null;
+      if (repl !== null) fields.push(...repl);
     }
     if (!fields.some((f) => f[0] === "aof-base")) fields.push(["aof-base", "0"]);
     for (const [k, v] of fields) w.aux(k, v);
@@ -780,6 +819,8 @@ export class Persistence {
     let keys = 0;
     let expired = 0;
     let emptySkipped = 0;
+    const rsi: RdbReplInfo = { streamDb: -1, replId: "", offset: -1 };
+    this.loadedReplInfo = rsi;
     if (!aofBase) {
       this.loading = true;
       this.loadingStart = Math.floor(now / 1000);
@@ -797,12 +838,17 @@ export class Persistence {
           this.loadingUsedMem = Number(v);
           log.notice(`RDB memory usage when created ${(Number(v) / 1024 / 1024).toFixed(2)} Mb`);
         } else if (k === "aof-base" && parseInt(v, 10)) log.notice("RDB is base AOF");
+        // rdbLoadRio: atoi / strtoll, and a repl-id only when it has the right length.
+        else if (k === "repl-stream-db") rsi.streamDb = parseInt(v, 10) || 0;
+        else if (k === "repl-id" && v.length === 40) rsi.replId = v;
+        else if (k === "repl-offset") rsi.offset = parseInt(v, 10) || 0;
       },
       functionCode: (code) => loadFunctionRdb(server, code, merge),
       key: (dbId, key, obj, expireAt, idle, freq) => {
         const db = (opts.targets ?? dbs)[dbId];
         if (master && !aofBase && expireAt !== -1 && expireAt < now) {
           expired++;
+          this.#expiredAtLoad?.push([dbId, key]);
           return;
         }
         const v = fromRdb(obj, lim);
@@ -870,9 +916,16 @@ export class Persistence {
     if (this.#server.config.bool("appendonly")) {
       return (await this.aof.loadAtStartup()) || this.#startupFailed();
     }
+    this.#expiredAtLoad = [];
     const r = await this.loadAsync();
+    const expired = this.#expiredAtLoad;
+    this.#expiredAtLoad = null;
     if (r.ok) {
       this.aof.delHistoryFiles();
+      this.onStartupRdbLoaded?.(
+        r.missing ? { streamDb: -1, replId: "", offset: -1 } : this.loadedReplInfo,
+        expired,
+      );
       return true;
     }
     if (r.shortRead) {

@@ -12,7 +12,7 @@ import { log } from "../log.ts";
 import { encodeCommand } from "../resp/encoder.ts";
 import type { Reply } from "../resp/types.ts";
 import type { Server } from "../server.ts";
-import type { SnapshotTarget } from "../persistence/snapshotter.ts";
+import type { RdbReplInfo, SnapshotTarget } from "../persistence/snapshotter.ts";
 import { bytesToStr, strToBytes } from "../util/bytes.ts";
 import { ReplBacklog } from "./backlog.ts";
 import { StreamSink } from "./propagator.ts";
@@ -141,6 +141,8 @@ export class Replication {
       this.syncFull = this.syncPartialOk = this.syncPartialErr = 0;
       this.netReplInput = this.netReplOutput = 0;
     });
+    server.persistence.replSaveInfo = () => this.#saveInfo();
+    server.persistence.onStartupRdbLoaded = (rsi, expired) => this.#restoreFromRdb(rsi, expired);
     const r = server.config.get("replicaof");
     if (r !== "") {
       const sp = r.lastIndexOf(" ");
@@ -255,6 +257,61 @@ export class Replication {
       } scheduled to be closed ASAP for overcoming of output buffer limits.`,
     );
     queueMicrotask(() => c.kill());
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Replication info in RDB files
+
+  // rdbPopulateSaveInfo: a master records its history only while it has a backlog (without
+  // one a replica gets a full resync and a new ID anyway); a replica records the db its
+  // master's stream has selected, from the live link or the cached master.
+  #saveInfo(): [string, string][] | null {
+    const s = this.server;
+    const link = this.link;
+    let db: number;
+    if (s.replicaOf === null) {
+      if (this.backlog === null) return null;
+      // -1 (no write since the last full resync): the next write brings a SELECT anyway.
+      db = Math.max(0, this.#stream.selectedDb);
+    } else if (link !== null && link.client !== null) db = link.client.dbIndex;
+    else if (link !== null && link.cached !== null) db = link.cached.dbIndex;
+    else return null;
+    return [["repl-stream-db", String(db)], ["repl-id", s.replId], [
+      "repl-offset",
+      String(this.offset),
+    ]];
+  }
+
+  // loadDataFromDisk: restores the replication ID and offset an RDB recorded, so that this
+  // server can continue with +CONTINUE after a restart. A replica makes them its cached master
+  // (PSYNC <id> <offset+1> to its master); a master keeps them as its secondary ID, so its
+  // replicas can continue from it. On a master, keys found expired while loading are deleted
+  // through the backlog (RDBFLAGS_FEED_REPL), so replicas that continue delete them too.
+  #restoreFromRdb(rsi: RdbReplInfo, expired: [number, string][]): void {
+    const s = this.server;
+    const valid = rsi.replId !== "" && rsi.offset !== -1 && rsi.streamDb !== -1;
+    if (s.replicaOf !== null) {
+      if (!valid || this.link === null) return;
+      s.replId = rsi.replId;
+      this.offset = rsi.offset;
+      log.notice(
+        "Before turning into a replica, using my own master parameters to synthesize a cached master: I may be able to synchronize with the new master with just a partial transfer.",
+      );
+      this.link.cached = { replId: rsi.replId, offset: rsi.offset, dbIndex: rsi.streamDb };
+      return;
+    }
+    if (valid) {
+      s.replId2 = rsi.replId;
+      this.secondOffset = rsi.offset + 1;
+      this.offset = rsi.offset;
+    }
+    this.createBacklog();
+    this.resetSelectedDb();
+    const del = s.config.bool("lazyfree-lazy-expire") ? "UNLINK" : "DEL";
+    for (const [db, key] of expired) this.#stream.feed(db, [del, key]);
+    this.#noReplicasSince = Date.now();
+    // Nothing to continue from: no backlog (as Redis frees it when the offset is still 0).
+    if (this.offset === 0) this.freeBacklog();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -728,6 +785,30 @@ export class Replication {
     this.resetSelectedDb();
     this.#noReplicasSince = Date.now();
     this.refreshGoodReplicas();
+    // An AOF stopped by a full sync that did not complete starts again.
+    this.restartAof().catch(() => {});
+  }
+
+  /**
+   * restartAOFAfterSYNC: with appendonly yes and the AOF stopped (by a full resync), turns it
+   * back on, which starts a rewrite of the current dataset; up to 10 tries a second apart, then
+   * the process exits, as Redis does (an AOF silently off would lose every later write).
+   */
+  async restartAof(): Promise<void> {
+    const aof = this.server.persistence.aof;
+    for (let tries = 0; tries < 10; tries++) {
+      if (!this.server.config.bool("appendonly") || aof.state !== "off") return;
+      if (aof.start()) return;
+      log.warning(
+        "Failed enabling the AOF after successful master synchronization! Trying it again in one second.",
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    if (!this.server.config.bool("appendonly") || aof.state !== "off") return;
+    log.warning(
+      "FATAL: this replica instance finished the synchronization with its master, but the AOF can't be turned on. Exiting now.",
+    );
+    Deno.exit(1);
   }
 
   // Keeps CONFIG GET / CONFIG REWRITE replicaof in step with the role.

@@ -6,7 +6,7 @@
 // client. Its offset counts every byte of the stream; MULTI blocks count once EXEC is applied,
 // so a link lost mid-transaction resumes before it. Applied bytes are proxied to our own
 // backlog and replicas unchanged (chained replication). On a lost link it caches the master
-// state and reconnects with a short backoff.
+// state and connects again from the next once-a-second cron, as replicationCron does.
 
 import type { Client } from "../client.ts";
 import { execute } from "../commands/dispatcher.ts";
@@ -29,11 +29,6 @@ export interface CachedMaster {
   offset: number;
   /** The db its stream had selected. */
   dbIndex: number;
-}
-
-/** Delay before reconnecting after the n-th failure in a row (Redis retries every second). */
-function backoff(failures: number): number {
-  return Math.min(1000 * 2 ** Math.max(0, failures - 3), 5000);
 }
 
 // Buffered reads over the master connection for the handshake and the payload.
@@ -114,7 +109,6 @@ export class MasterLink {
   #stopped = false;
   #task: Promise<void> | null = null;
   #wake: (() => void) | null = null;
-  #failures = 0;
   /** The current session reached the stream. */
   #streamed = false;
   /** Offset of the first byte the master client's decoder received. */
@@ -178,24 +172,16 @@ export class MasterLink {
       this.#streamed = false;
       try {
         await this.#session();
-        this.#failures = 0;
       } catch (err) {
         // A link that was streaming just dropped ("Connection with master lost" said so).
-        if (this.#streamed) this.#failures = 0;
-        else if (!this.#stopped) {
-          this.#failures++;
+        if (!this.#streamed && !this.#stopped) {
           log.warning(`Error condition on socket for SYNC: ${(err as Error).message}`);
         }
       }
       this.#dropConnection();
       if (this.#stopped) break;
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, backoff(this.#failures));
-        this.#wake = () => {
-          clearTimeout(t);
-          r();
-        };
-      });
+      // replicationCron connects again on its next run, once a second (see cron).
+      await new Promise<void>((r) => this.#wake = r);
       this.#wake = null;
       if (!this.#stopped) log.notice(`Connecting to MASTER ${this.#host}:${this.#port}`);
     }
@@ -238,7 +224,9 @@ export class MasterLink {
     const auth = config.get("masterauth");
     const user = config.get("masteruser");
     const announceIp = config.get("replica-announce-ip");
-    const port = config.num("replica-announce-port") || server.port;
+    // A replica linked over TLS announces its TLS port (syncWithMaster).
+    const tlsLink = config.bool("tls-replication") && server.tlsPort !== 0;
+    const port = config.num("replica-announce-port") || (tlsLink ? server.tlsPort : server.port);
     let out = "";
     if (auth !== "") out += encodeCommand(user !== "" ? ["AUTH", user, auth] : ["AUTH", auth]);
     out += encodeCommand(["REPLCONF", "listening-port", String(port)]);
@@ -386,6 +374,9 @@ export class MasterLink {
     repl.offset = offset;
     repl.clearReplId2();
     repl.createBacklog();
+    // The AOF stopped for the load starts again with a rewrite of the new dataset; the stream
+    // applied from here on reaches it through the rewrite's new INCR file.
+    await repl.restartAof();
     log.notice("MASTER <-> REPLICA sync: Finished with success");
   }
 
@@ -399,6 +390,10 @@ export class MasterLink {
     // replicationAttachToNewMaster: the old history is gone for our replicas too.
     repl.disconnectReplicas();
     repl.freeBacklog();
+    // The AOF describes the old dataset: it stops here and restarts with a rewrite once the
+    // new one is loaded (or on promotion, when the load fails), as readSyncBulkPayload does.
+    const aof = p.aof;
+    if (aof.state !== "off") aof.stop();
     if (toDisk) {
       const tmp = `${p.dataDir()}/temp-${Math.floor(Date.now() / 1000)}.${Deno.pid}.rdb`;
       await Deno.writeFile(tmp, data);
@@ -522,6 +517,12 @@ export class MasterLink {
   // Runs every complete command as the master client, then proxies the applied bytes.
   #process(): void {
     const server = this.#repl.server;
+    // While a script is busy the stream stays buffered, applied once it ended (Redis's
+    // processInputBuffer does the same for its master rather than answering -BUSY).
+    if (server.busyReply !== null) {
+      server.whenNotBusy(this.#processLater);
+      return;
+    }
     const c = this.client!;
     const dec = c.decoder;
     server.markTime();
@@ -547,6 +548,10 @@ export class MasterLink {
     }
     this.#proxy();
   }
+
+  readonly #processLater = (): void => {
+    if (this.client !== null && !this.client.closed) this.#process();
+  };
 
   // Hands the bytes between the last proxied offset and the applied offset on, unchanged.
   #proxy(): void {
@@ -576,11 +581,13 @@ export class MasterLink {
     c.scheduleFlush();
   }
 
-  /** Once a second: ACK, and the repl-timeout checks. */
+  /** Once a second: reconnect, ACK, and the repl-timeout checks. */
   cron(): void {
     const timeout = this.#repl.server.config.num("repl-timeout") * 1000;
     const now = Date.now();
-    if (this.state === "connected") {
+    if (this.state === "connect") {
+      this.#wake?.();
+    } else if (this.state === "connected") {
       if (now - this.lastIo > timeout) {
         log.warning("MASTER timeout: no data nor PING received...");
         this.#dropConnection();

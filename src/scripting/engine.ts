@@ -11,10 +11,21 @@
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import type { Client } from "../client.ts";
-import { call } from "../commands/dispatcher.ts";
+import { call, Pending } from "../commands/dispatcher.ts";
 import type { Command } from "../commands/spec.ts";
 import { ACL_OK } from "../acl/check.ts";
-import { MISCONF, OOM, READONLY, ReplyError } from "../errors.ts";
+import {
+  BUSY_EVAL,
+  BUSY_FUNCTION,
+  MISCONF,
+  MISCONF_SCRIPT,
+  NOTBUSY,
+  OOM,
+  READONLY,
+  ReplyError,
+  SCRIPT_KILLED,
+  UNKILLABLE,
+} from "../errors.ts";
 import { log, type LogLevel } from "../log.ts";
 import type { Reply } from "../resp/types.ts";
 import type { Server } from "../server.ts";
@@ -43,6 +54,7 @@ import {
   toLua,
   withoutProtection,
 } from "./lua.ts";
+import { makeTString, protection, pushTString } from "./lua_core.ts";
 import { formatG } from "./numfmt.ts";
 import { installCompat51 } from "./compat51.ts";
 import { openBit } from "./libs/bit.ts";
@@ -71,8 +83,14 @@ export const FLAG_NAMES: [string, number][] = [
 const PROPAGATE_AOF = 1;
 const PROPAGATE_REPL = 2;
 
-const NAME_KEYS = luaText("KEYS");
-const NAME_ARGV = luaText("ARGV");
+const KEYS_NAME = makeTString(luaText("KEYS"));
+const ARGV_NAME = makeTString(luaText("ARGV"));
+// The count hook runs every HOOK_COUNT instructions (luaMaskCountHook's interval). Once a
+// script is busy it pauses when it ran SLICE_MS since the last pause: each pause costs a timer
+// turn (~1-2 ms), so shorter slices would slow the script down a lot, longer ones the replies
+// to other clients (-BUSY, SCRIPT KILL).
+const HOOK_COUNT = 100000;
+const SLICE_MS = 10;
 const LOG_LEVELS: LogLevel[] = ["debug", "verbose", "notice", "warning"];
 const REDIS_VERSION_NUM = REDIS_VERSION.split(".").reduce((n, p) => n * 256 + Number(p), 0);
 
@@ -104,7 +122,43 @@ interface RunCtx {
   repl: number;
   /** The shebang has allow-oom: denyoom commands run even over maxmemory. */
   allowOom?: boolean;
+  /** The caller's command (FUNCTION STATS' running_script). */
+  argv: string[];
+  /** performance.now() at its start. */
+  start: number;
+  /** The keyspace clock it runs with, frozen again for each slice. */
+  now: number;
+  /** server.execDepth inside its command, restored for each slice. */
+  depth: number;
+  /** It may pause (not for our master or the AOF). */
+  mayPause: boolean;
+  /** Past busy-reply-threshold (logged). */
+  slow: boolean;
+  /** Past the threshold and able to pause: the server is in busy mode. */
+  busy: boolean;
+  /** SCRIPT KILL / FUNCTION KILL asked to stop it. */
+  killed: boolean;
+  /** performance.now() when the current slice began. */
+  sliceStart: number;
+  /** What the caller waits on, once it paused. */
+  pending: Pending | null;
 }
+
+/** The busy script, as FUNCTION STATS shows it. */
+export interface BusyScript {
+  /** EVAL (the EVAL VM), or FCALL. */
+  isEval: boolean;
+  /** The SHA1 or the function name. */
+  name: string;
+  /** Its caller's command. */
+  argv: string[];
+  durationMs: number;
+}
+
+// The engine whose script is busy, per server (one at a time: others get -BUSY meanwhile).
+const busyEngines = new WeakMap<Server, ScriptingEngine>();
+// Servers whose shutdown already abandons a busy script.
+const shutdownHooked = new WeakSet<Server>();
 
 /**
  * Lua's own error handler for EVAL (eval.c scriptingInit), verbatim but for fengari naming
@@ -269,6 +323,12 @@ export class ScriptingEngine {
   scripts = new Map<string, Script>();
   #L!: LuaState;
   #run: RunCtx | null = null;
+  /** The coroutine scripts run in (they pause by yielding from the count hook). */
+  #co: LuaState | null = null;
+  /** How the last script ended (set by #scriptDone). */
+  #status = 0;
+  /** The timer of a paused script's next slice. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #fake: Client | null = null;
   #inUse = false;
   /** Registry reference of the error handler (__redis__err__handler for EVAL). */
@@ -289,6 +349,14 @@ export class ScriptingEngine {
     if (rand === undefined) rands.set(server, rand = new Rand48());
     this.#rand = rand;
     this.#init();
+    if (!shutdownHooked.has(server)) {
+      shutdownHooked.add(server);
+      // First of the shutdown hooks: the final save and the AOF flush come after it.
+      server.shutdownHooks.unshift(() => {
+        const busy = busyEngines.get(server);
+        if (busy !== undefined) busy.#abandon();
+      });
+    }
   }
 
   /** The Lua state (tests, libraries). */
@@ -310,6 +378,7 @@ export class ScriptingEngine {
   #init(): void {
     const L = lauxlib.luaL_newstate();
     this.#L = L;
+    this.#co = null;
     const open = (name: string, f: LuaFunction) => {
       lauxlib.luaL_requiref(L, name, f, 1);
       lua.lua_pop(L, 1);
@@ -588,11 +657,9 @@ export class ScriptingEngine {
       if (s.isReplica() && s.config.bool("replica-read-only") && !caller.isMaster) {
         return new ReplyError("READONLY Can not run script with write flag on readonly replica");
       }
-      if (!s.persistence.lastBgsaveOk && s.persistence.writesDenied() && !caller.isMaster) {
-        return new ReplyError(
-          "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Writable scripts are blocked. Use 'no-writes' flag for read only scripts.",
-        );
-      }
+      // scriptPrepareForRun: a failed BGSAVE has its script text; an AOF error its own.
+      const disk = caller.isMaster ? null : s.persistence.diskErrorMessage();
+      if (disk !== null) return new ReplyError(disk === MISCONF ? MISCONF_SCRIPT : disk);
       if (ro) {
         return new ReplyError("ERR Can not execute a script with write flag using *_ro command.");
       }
@@ -605,18 +672,28 @@ export class ScriptingEngine {
    * @param keys KEYS
    * @param args ARGV
    * @param ro called as EVAL_RO / EVALSHA_RO
-   * @returns the script's reply (a ReplyError when it failed)
+   * @param argv the caller's command
+   * @returns the script's reply (a ReplyError when it failed), or a Pending when it runs past
+   *   busy-reply-threshold and paused
    */
-  run(caller: Client, sha: string, keys: string[], args: string[], ro: boolean): Reply {
+  run(
+    caller: Client,
+    sha: string,
+    keys: string[],
+    args: string[],
+    ro: boolean,
+    argv: string[],
+  ): Reply | Pending {
     const script = this.scripts.get(sha)!;
-    return this.#invoke(caller, sha, script.ref, script.flags, keys, args, ro);
+    return this.#invoke(caller, sha, script.ref, script.flags, keys, args, ro, argv);
   }
 
   /**
    * Runs a registered function for `caller` (luaEngineCall): it gets the keys and arguments
    * as its two parameters. Only for the functions VM.
    * @param ro called as FCALL_RO
-   * @returns the function's reply (a ReplyError when it failed)
+   * @param argv the caller's command (FUNCTION STATS shows it while the function is busy)
+   * @returns the function's reply (a ReplyError when it failed), or a Pending (see `run`)
    */
   callFunction(
     caller: Client,
@@ -624,8 +701,9 @@ export class ScriptingEngine {
     keys: string[],
     args: string[],
     ro: boolean,
-  ): Reply {
-    return this.#invoke(caller, fn.name, fn.ref, fn.flags, keys, args, ro);
+    argv: string[],
+  ): Reply | Pending {
+    return this.#invoke(caller, fn.name, fn.ref, fn.flags, keys, args, ro, argv);
   }
 
   #invoke(
@@ -636,16 +714,22 @@ export class ScriptingEngine {
     keys: string[],
     args: string[],
     ro: boolean,
-  ): Reply {
+    argv: string[],
+  ): Reply | Pending {
     const refused = this.prepareError(flags, ro, caller);
     if (refused !== null) return refused;
+    const s = this.server;
     const L = this.#L;
+    const co = this.#co ??= this.#newThread();
     const fake = this.#fakeClient();
     fake.dbIndex = caller.dbIndex;
     fake.setResp(2);
     fake.user = caller.user;
     const compat = (flags & SCRIPT_FLAG_EVAL_COMPAT_MODE) !== 0;
-    this.#run = {
+    // Our master and the AOF must be obeyed, never answered BUSY: their scripts run to the end
+    // in one go (Redis does not let SCRIPT KILL stop them either).
+    const mayPause = !caller.isMaster;
+    const run: RunCtx = this.#run = {
       caller,
       fake,
       funcname,
@@ -653,43 +737,231 @@ export class ScriptingEngine {
       writeDirty: false,
       repl: PROPAGATE_AOF | PROPAGATE_REPL,
       allowOom: (flags & SCRIPT_FLAG_ALLOW_OOM) !== 0,
+      argv,
+      // The dispatcher's last clock reading is this command's start: no clock read here.
+      start: mayPause ? s.perfMark : performance.now(),
+      now: s.keyspace.now(),
+      depth: s.execDepth,
+      mayPause,
+      slow: false,
+      busy: false,
+      killed: false,
+      sliceStart: 0,
+      pending: null,
     };
-    try {
-      if (!this.functions) {
-        withoutProtection(() => {
-          pushStringArray(L, keys);
-          lua.lua_setglobal(L, NAME_KEYS);
-          pushStringArray(L, args);
-          lua.lua_setglobal(L, NAME_ARGV);
-        });
-      }
-      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.#handlerRef);
-      lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, ref);
-      let nargs = 0;
-      if (this.functions) {
+    if (!this.functions) {
+      // KEYS and ARGV into the read-only globals. The names are strings made once: set with
+      // lua_setglobal they were copied and hashed each time (as much as a short script costs).
+      protection.on = false;
+      try {
+        lua.lua_pushglobaltable(L);
+        pushTString(L, KEYS_NAME);
         pushStringArray(L, keys);
+        lua.lua_rawset(L, -3);
+        pushTString(L, ARGV_NAME);
         pushStringArray(L, args);
-        nargs = 2;
+        lua.lua_rawset(L, -3);
+      } finally {
+        protection.on = true;
+        lua.lua_settop(L, 0);
       }
-      const err = lua.lua_pcall(L, nargs, 1, -2 - nargs);
-      let reply: Reply;
-      if (err !== lua.LUA_OK) {
-        reply = this.#errorReply51(L, funcname);
-        lua.lua_pop(L, 1);
+    }
+    // The coroutine runs runScript(handler, f, ...): see #runScript.
+    lua.lua_pushcfunction(co, this.#runScript);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.#handlerRef);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
+    let nargs = 2;
+    if (this.functions) {
+      pushStringArray(co, keys);
+      pushStringArray(co, args);
+      nargs = 4;
+    }
+    // luaCallFunction sets the count hook only when the limit is on: it costs every script.
+    if (s.config.num("busy-reply-threshold") > 0) {
+      lua.lua_sethook(co, this.#countHook, lua.LUA_MASKCOUNT, HOOK_COUNT);
+    } else {
+      lua.lua_sethook(co, null, 0, 0);
+    }
+    return this.#resume(run, nargs);
+  }
+
+  // A fresh coroutine for scripts; one is reused while scripts end normally.
+  #newThread(): LuaState {
+    const co = lua.lua_newthread(this.#L);
+    lua.lua_pop(this.#L, 1);
+    return co;
+  }
+
+  // The coroutine's body: pcall(f, ...) with Redis's error handler, as a pcall the coroutine
+  // can yield across (lua_pcallk), so a slice may end anywhere in the script.
+  readonly #runScript = (L: LuaState): number => {
+    const status = lua.lua_pcallk(L, lua.lua_gettop(L) - 2, 1, 1, 0, this.#scriptDone);
+    return this.#scriptDone(L, status);
+  };
+
+  // The end of #runScript (also its continuation after a resume): the result, or the error
+  // object, is on top.
+  readonly #scriptDone = (_L: LuaState, status: number): number => {
+    this.#status = status === lua.LUA_YIELD ? lua.LUA_OK : status;
+    return 1;
+  };
+
+  // Runs the script's coroutine until it ends or pauses (a slice).
+  #resume(run: RunCtx, nargs: number): Reply | Pending {
+    const co = this.#co!;
+    let status: number;
+    let reply: Reply;
+    try {
+      status = lua.lua_resume(co, this.#L, nargs);
+      if (status === lua.LUA_YIELD) {
+        // Paused by the count hook: the event loop runs (BUSY for others) until the next slice.
+        this.#timer = setTimeout(this.#nextSlice, 0);
+        this.server.keyspace.unfreezeTime();
+        return run.pending ??= new Pending();
+      }
+      if (status !== lua.LUA_OK) {
+        // Not the script (its errors end the pcall): the coroutine itself died. A new one next.
+        this.#co = null;
+        reply = this.#errorReply51(co, run.funcname);
+      } else if (this.#status !== lua.LUA_OK) {
+        reply = this.#errorReply51(co, run.funcname);
       } else {
         try {
-          reply = popReply(L, fake.resp);
+          reply = popReply(co, run.fake.resp);
         } catch (e) {
           // Nesting deep enough to exhaust the JS stack before Lua's own limit (~8000 levels).
           if (!(e instanceof RangeError)) throw e;
           reply = new ReplyError("ERR reached lua stack limit");
         }
       }
-      lua.lua_pop(L, 1); // the error handler
-      return reply;
+    } catch (err) {
+      this.#co = null;
+      this.#end(run);
+      throw err;
+    }
+    if (this.#co !== null) lua.lua_settop(co, 0);
+    this.#end(run);
+    return reply;
+  }
+
+  // A script stops running (scriptResetRun): leaves busy mode.
+  #end(run: RunCtx): void {
+    this.#run = null;
+    if (run.busy) {
+      this.server.busyReply = null;
+      busyEngines.delete(this.server);
+    }
+  }
+
+  // The next slice of the paused script, then, once it ended, the rest of its command.
+  readonly #nextSlice = (): void => {
+    this.#timer = undefined;
+    const run = this.#run;
+    if (run === null) return;
+    const s = this.server;
+    const depth = s.execDepth;
+    // The script's own context: nested in its command, at its frozen clock.
+    s.execDepth = run.depth;
+    s.keyspace.freezeTime(run.now);
+    s.perfMark = run.sliceStart = performance.now();
+    if (run.killed) lua.lua_sethook(this.#co!, this.#countHook, lua.LUA_MASKLINE, 0);
+    try {
+      let reply: Reply | Pending;
+      try {
+        reply = this.#resume(run, 0);
+      } catch (err) {
+        log.warning(`Internal error running a script: ${(err as Error).stack ?? err}`);
+        reply = new ReplyError(`ERR internal error: ${(err as Error).message}`);
+      }
+      if (reply instanceof Pending) return;
+      try {
+        run.pending!.settle(reply);
+      } catch (err) {
+        log.warning(`Internal error ending a script: ${(err as Error).stack ?? err}`);
+      }
     } finally {
-      this.#run = null;
-      lua.lua_settop(L, 0);
+      s.execDepth = depth;
+    }
+    s.notBusy();
+  };
+
+  // luaMaskCountHook and scriptInterrupt: every HOOK_COUNT instructions, checks the time. Past
+  // busy-reply-threshold the server enters busy mode (other clients get -BUSY) and the script
+  // pauses every SLICE_MS so that the event loop runs; a killed script raises an error.
+  readonly #countHook = (L: LuaState): void => {
+    const run = this.#run;
+    if (run === null) return;
+    if (run.killed) {
+      log.warning("Lua script killed by user with SCRIPT KILL.");
+      // From now on every line raises it again, so that pcall cannot catch it and go on.
+      lua.lua_sethook(L, this.#countHook, lua.LUA_MASKLINE, 0);
+      raise(L, SCRIPT_KILLED);
+    }
+    const now = performance.now();
+    if (!run.slow) {
+      const elapsed = now - run.start;
+      if (elapsed < this.server.config.num("busy-reply-threshold")) return;
+      run.slow = true;
+      log.warning(
+        `Slow script detected: still in execution after ${
+          Math.floor(elapsed)
+        } milliseconds. You can try killing the script using the ${
+          this.functions ? "FUNCTION KILL" : "SCRIPT KILL"
+        } command. Script name is: ${run.funcname}.`,
+      );
+      if (!run.mayPause) return;
+      run.busy = true;
+      this.server.busyReply = this.functions ? BUSY_FUNCTION : BUSY_EVAL;
+      busyEngines.set(this.server, this);
+    }
+    // Only the script's own coroutine pauses (not one it created, nor code a library function
+    // such as table.sort calls: those cannot yield).
+    if (
+      run.busy && now - run.sliceStart >= SLICE_MS && L === this.#co && lua.lua_isyieldable(L)
+    ) {
+      lua.lua_yield(L, 0);
+    }
+  };
+
+  /** FUNCTION STATS' running_script: the busy script, or null. */
+  busyInfo(): BusyScript | null {
+    const run = this.#run;
+    if (run === null || !run.busy) return null;
+    return {
+      isEval: !this.functions,
+      name: run.funcname,
+      argv: run.argv,
+      durationMs: Math.floor(performance.now() - run.start),
+    };
+  }
+
+  /**
+   * SCRIPT KILL / FUNCTION KILL of the busy script (scriptKill).
+   * @returns null when it will stop at its next instruction, else the error to reply
+   */
+  kill(isEval: boolean): string | null {
+    const run = this.#run;
+    if (run === null || !run.busy) return NOTBUSY;
+    if (run.writeDirty) return UNKILLABLE;
+    if (isEval && this.functions) return BUSY_FUNCTION;
+    if (!isEval && !this.functions) return BUSY_EVAL;
+    run.killed = true;
+    return null;
+  }
+
+  // SHUTDOWN while a script is paused: it never resumes and its caller never gets a reply.
+  // Nothing is saved on the way out either: the dataset holds part of the script's effects
+  // (SHUTDOWN NOSAVE is the only way Redis stops then; its SIGTERM waits for the script).
+  #abandon(): void {
+    const run = this.#run;
+    if (run === null || run.pending === null) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#co = null;
+    this.#run = null;
+    if (!this.server.shutdownSaveDone) {
+      log.warning("Shutting down while a script is busy: the dataset is not saved.");
+      this.server.shutdownSaveDone = true;
     }
   }
 
@@ -779,9 +1051,8 @@ export class ScriptingEngine {
       if (s.isReplica() && s.config.bool("replica-read-only") && !run.caller.isMaster) {
         return this.#reject(cmd, `-${READONLY}`);
       }
-      if (!s.persistence.lastBgsaveOk && s.persistence.writesDenied()) {
-        return this.#reject(cmd, `-${MISCONF}`);
-      }
+      const disk = s.persistence.diskErrorMessage();
+      if (disk !== null) return this.#reject(cmd, `-${disk}`);
     }
     // scriptVerifyOOM: over maxmemory when the script started, its first write may not be a
     // denyoom command (unless allow-oom).
@@ -809,12 +1080,13 @@ export class ScriptingEngine {
       const mute = s as unknown as { propagate: (db: number, argv: string[]) => void };
       mute.propagate = () => {};
       try {
-        return call(s, fake, cmd, argv);
+        return call(s, fake, cmd, argv) as Reply;
       } finally {
         delete (mute as { propagate?: unknown }).propagate;
       }
     }
-    return call(s, fake, cmd, argv);
+    // Never a Pending: what could pause (EVAL, FCALL, EXEC) is noscript.
+    return call(s, fake, cmd, argv) as Reply;
   }
 
   // A refused command counts as a rejected call and an error reply (afterErrorReply).
@@ -836,16 +1108,8 @@ export class ScriptingEngine {
     }
     lua.lua_pushboolean(L, true);
     lua.lua_insert(L, 1);
-    if (lua.lua_pcall(L, argc - 1, lua.LUA_MULTRET, 0) !== lua.LUA_OK) {
-      lua.lua_remove(L, 1);
-      if (lua.lua_istable(L, -1)) {
-        lua.lua_getfield(L, -1, "err");
-        if (lua.lua_isstring(L, -1)) lua.lua_replace(L, -2);
-      }
-      lua.lua_pushboolean(L, false);
-      lua.lua_insert(L, 1);
-    }
-    return lua.lua_gettop(L);
+    // A pcall the script's coroutine can yield across, so a slice may end inside it.
+    return finishPcall(L, lua.lua_pcallk(L, argc - 1, lua.LUA_MULTRET, 0, 0, finishPcall));
   }
 
   // --- the rest of the redis.* API
@@ -978,6 +1242,21 @@ export class ScriptingEngine {
     this.#rand.seed(checkInt(L, 1));
     return 0;
   }
+}
+
+// The end of Redis's pcall (also its continuation after a pause): true and the results, or
+// false and the error (its `err` field for an error table).
+function finishPcall(L: LuaState, status: number): number {
+  if (status !== lua.LUA_OK && status !== lua.LUA_YIELD) {
+    lua.lua_remove(L, 1);
+    if (lua.lua_istable(L, -1)) {
+      lua.lua_getfield(L, -1, "err");
+      if (lua.lua_isstring(L, -1)) lua.lua_replace(L, -2);
+    }
+    lua.lua_pushboolean(L, false);
+    lua.lua_insert(L, 1);
+  }
+  return lua.lua_gettop(L);
 }
 
 // XREAD / XREADGROUP with a BLOCK option before STREAMS.
@@ -1198,6 +1477,20 @@ function lua51Message(msg: string): string {
     /attempt to ([a-z ]+?) a (\w+) value \((global|local|field|upvalue|method) '([^']*)'\)/,
     "attempt to $1 $3 '$4' (a $2 value)",
   );
+}
+
+/** The script paused past busy-reply-threshold on `server` (EVAL or FCALL), or null. */
+export function busyScriptOf(server: Server): BusyScript | null {
+  return busyEngines.get(server)?.busyInfo() ?? null;
+}
+
+/**
+ * SCRIPT KILL (`isEval`) or FUNCTION KILL.
+ * @returns null when the busy script will stop, else the error to reply
+ */
+export function killBusyScript(server: Server, isEval: boolean): string | null {
+  const busy = busyEngines.get(server);
+  return busy === undefined ? NOTBUSY : busy.kill(isEval);
 }
 
 const engines = new WeakMap<Server, ScriptingEngine>();

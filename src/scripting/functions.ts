@@ -4,6 +4,7 @@
 // Library names are case-sensitive; function names are looked up case-insensitively.
 
 import type { Client } from "../client.ts";
+import type { Pending } from "../commands/dispatcher.ts";
 import {
   FUNCTION_BAD_NAME,
   FUNCTION_DUPLICATE_IN_LIBRARY,
@@ -101,9 +102,19 @@ export class Functions {
     return this.ctx.functions.get(name.toLowerCase());
   }
 
-  /** Runs a function for `caller` (FCALL / FCALL_RO). */
-  call(caller: Client, fn: FunctionInfo, keys: string[], args: string[], ro: boolean): Reply {
-    return this.#engine.callFunction(caller, fn, keys, args, ro);
+  /**
+   * Runs a function for `caller` (FCALL / FCALL_RO, whose command is `argv`); a Pending when
+   * it runs past busy-reply-threshold and paused.
+   */
+  call(
+    caller: Client,
+    fn: FunctionInfo,
+    keys: string[],
+    args: string[],
+    ro: boolean,
+    argv: string[],
+  ): Reply | Pending {
+    return this.#engine.callFunction(caller, fn, keys, args, ro, argv);
   }
 
   /**

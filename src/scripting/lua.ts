@@ -20,6 +20,7 @@ export interface LuaApi {
   LUA_REGISTRYINDEX: number;
   LUA_MULTRET: number;
   LUA_OK: number;
+  LUA_YIELD: number;
   LUA_TNONE: number;
   LUA_TNIL: number;
   LUA_TBOOLEAN: number;
@@ -49,6 +50,19 @@ export interface LuaApi {
   lua_newtable(L: LuaState): void;
   lua_next(L: LuaState, idx: number): boolean;
   lua_pcall(L: LuaState, nargs: number, nresults: number, errfunc: number): number;
+  /** A pcall a coroutine may yield across: `k` finishes it after a resume (or an error). */
+  lua_pcallk(
+    L: LuaState,
+    nargs: number,
+    nresults: number,
+    errfunc: number,
+    ctx: number,
+    k: (L: LuaState, status: number, ctx: number) => number,
+  ): number;
+  lua_newthread(L: LuaState): LuaState;
+  lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
+  lua_yield(L: LuaState, nresults: number): number;
+  lua_isyieldable(L: LuaState): boolean;
   lua_pop(L: LuaState, n: number): void;
   lua_pushboolean(L: LuaState, b: boolean | number): void;
   lua_pushcfunction(L: LuaState, f: LuaFunction): void;

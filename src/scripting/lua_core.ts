@@ -10,6 +10,7 @@ import ltableMod from "fengari/src/ltable.js";
 import ldebugMod from "fengari/src/ldebug.js";
 import lstringMod from "fengari/src/lstring.js";
 import lvmMod from "fengari/src/lvm.js";
+import lstateMod from "fengari/src/lstate.js";
 import core from "fengari/src/fengaricore.js";
 
 type LuaState = object;
@@ -41,6 +42,24 @@ const LUA_TNUMFLT = 3; // LUA_TNUMBER | (0 << 4)
   const pushinteger = (L: LuaState, n: number) => pushnumber(L, n);
   lapi.lua_pushinteger = pushinteger;
   (luaMod as Exports).lua_pushinteger = pushinteger;
+}
+
+// --- lua_pcallk saves the caller's 'allowhook' in its CallInfo for a yieldable call; fengari
+// only ever clears that bit (`&=` where 5.3 sets it), so an error inside such a pcall (xpcall,
+// Redis's pcall, the script runner, see engine.ts) restored allowhook as 0 and the coroutine
+// never called a hook again: the next script could not be timed or paused.
+{
+  const CIST_OAH = (lstateMod as Exports).CIST_OAH as number;
+  const lapi = lapiMod as Exports;
+  type PcallK = (L: LuaState, n: number, r: number, f: number, ctx: unknown, k: unknown) => number;
+  const pcallk = lapi.lua_pcallk as PcallK;
+  const fixed: PcallK = (L, n, r, f, ctx, k) => {
+    const s = L as { allowhook: number; ci: { callstatus: number } };
+    if (s.allowhook) s.ci.callstatus |= CIST_OAH;
+    return pcallk(L, n, r, f, ctx, k);
+  };
+  lapi.lua_pcallk = fixed;
+  (luaMod as Exports).lua_pcallk = fixed;
 }
 
 // --- lua_tointeger truncates like Lua 5.1 on x86-64 ((int)d), where 5.3 refuses numbers with
@@ -121,4 +140,14 @@ const pushsvalue = (lobjectMod as Exports).pushsvalue2s as (L: LuaState, ts: unk
 /** Pushes `bytes` as a Lua string without copying; the caller must not modify them later. */
 export function pushOwnedString(L: LuaState, bytes: Uint8Array): void {
   pushsvalue(L, bless(L, bytes));
+}
+
+/** A Lua string object to push many times (`pushTString`): made once, its hash kept. */
+export function makeTString(bytes: Uint8Array): unknown {
+  return bless(null as unknown as LuaState, bytes);
+}
+
+/** Pushes a string object made by makeTString. */
+export function pushTString(L: LuaState, ts: unknown): void {
+  pushsvalue(L, ts);
 }

@@ -6,7 +6,7 @@
 // wrapper object: measured 40 B/key cheaper); other types are objects with a `type` field.
 
 import { ReplyError, WRONGTYPE } from "../errors.ts";
-import { initAccess, touchKey } from "./evict.ts";
+import { type AccessClocks, initAccess, touchKey } from "./evict.ts";
 import type { Keyspace } from "./keyspace.ts";
 import { keyBytes, newValueBytes, stringBytes, valueBytes } from "./memory.ts";
 
@@ -45,9 +45,9 @@ export class Database {
   /**
    * Access clock per key (LRU seconds or LFU counter and minutes) for OBJECT IDLETIME/FREQ and
    * the LRU/LFU policies; null while nothing needs access times. See store/evict.ts for why it
-   * is a parallel map and when it exists.
+   * is a parallel table and when it exists.
    */
-  access: Map<string, number> | null = null;
+  access: AccessClocks | null = null;
   /** Bytes of keys and values in Redis's units, kept on every write (store/memory.ts). */
   memBytes = 0;
   /** Keys `memBytes` covers; differs from data.size after a load that wrote `data` directly. */
@@ -293,7 +293,7 @@ export class Database {
     this.memBytes = 0;
     this.memKeys = 0;
     this.memStale = new Set();
-    if (this.access !== null) this.access = new Map();
+    if (this.access !== null) this.access.clear();
     return n;
   }
 

@@ -4,18 +4,161 @@
 // refusal of denyoom commands), the time-limited background eviction, and INFO's figures.
 //
 // Where the access clock lives: values are bare JS strings without an object header, so each
-// db keeps a parallel Map<string, number> (`Database.access`) holding Redis's 24-bit value
-// (LRU: seconds clock; LFU: 16-bit minutes << 8 | 8-bit counter, always a small integer, so V8
-// stores it unboxed). The map costs ~30 bytes per key (measured) and a hash update per access,
-// so it exists only while something needs it: an LRU or LFU policy, or, under the other
-// policies, once OBJECT IDLETIME, RESTORE IDLETIME or an RDB IDLE field asked for access times.
-// A key with no entry counts as last accessed when tracking began (`AccessClock.epoch`).
+// db keeps a parallel table (`Database.access`, an `AccessTable`) holding Redis's 24-bit value
+// (LRU: seconds clock; LFU: 16-bit minutes << 8 | 8-bit counter). It exists only while
+// something needs it: an LRU or LFU policy, or, under the other policies, once OBJECT IDLETIME,
+// RESTORE IDLETIME or an RDB IDLE field asked for access times. A key with no entry counts as
+// last accessed when tracking began (`AccessClock.epoch`).
 
 import type { Client } from "../client.ts";
 import type { Command } from "../commands/spec.ts";
 import type { Server } from "../server.ts";
 import { keyspaceBytes } from "./memory.ts";
 import type { Database, RedisValue } from "./database.ts";
+
+/** What `Database.access` needs of its table (a Map<string, number> also fits). */
+export interface AccessClocks {
+  readonly size: number;
+  get(key: string): number | undefined;
+  set(key: string, clock: number): unknown;
+  delete(key: string): boolean;
+  clear(): void;
+}
+
+// Seed of the key hash, per process, so that colliding key sets cannot be prepared offline.
+const HASH_SEED = (Math.random() * 0x100000000) | 0;
+
+/** FNV-1a over the key's bytes (one char per byte), then murmur3's finaliser for the low bits. */
+export function hashKey(key: string): number {
+  const n = key.length;
+  let h = HASH_SEED ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+const MIN_SLOTS = 16;
+
+function nullSlots(n: number): (string | null)[] {
+  // Pushed one by one: `new Array(n)` of a large n would start in slow dictionary mode.
+  const a: (string | null)[] = [];
+  for (let i = 0; i < n; i++) a.push(null);
+  return a;
+}
+
+/**
+ * key → access clock, an open-addressing table (linear probing, backward-shift deletion).
+ * Why not a Map: V8's Map costs ~56 bytes per key once keys churn (its table doubles and
+ * keeps deleted entries until a rehash), and every rehash of a big Map allocates a whole new
+ * table while the old one often survives the next full GC: under an eviction workload that
+ * was tens of MB of RSS per db. Here a key costs 16 bytes per slot (the key reference, its
+ * hash and the clock, hash and clock interleaved in one Int32Array), at most 3/4 of the slots
+ * are used, and deletions never leave tombstones, so the table is reallocated only when the
+ * key count doubles or falls to an eighth.
+ */
+export class AccessTable implements AccessClocks {
+  #keys: (string | null)[] = nullSlots(MIN_SLOTS);
+  // Slot i: [2i] the key's hash, [2i + 1] its clock.
+  #hv = new Int32Array(2 * MIN_SLOTS);
+  #mask = MIN_SLOTS - 1;
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  get(key: string): number | undefined {
+    const h = hashKey(key);
+    const keys = this.#keys;
+    const hv = this.#hv;
+    const m = this.#mask;
+    for (let i = h & m;; i = (i + 1) & m) {
+      const k = keys[i];
+      if (k === null) return undefined;
+      if (hv[2 * i] === h && k === key) return hv[2 * i + 1];
+    }
+  }
+
+  set(key: string, clock: number): this {
+    const h = hashKey(key);
+    const keys = this.#keys;
+    const hv = this.#hv;
+    const m = this.#mask;
+    for (let i = h & m;; i = (i + 1) & m) {
+      const k = keys[i];
+      if (k === null) {
+        keys[i] = key;
+        hv[2 * i] = h;
+        hv[2 * i + 1] = clock;
+        if (++this.#size * 4 > (m + 1) * 3) this.#resize((m + 1) * 2);
+        return this;
+      }
+      if (hv[2 * i] === h && k === key) {
+        hv[2 * i + 1] = clock;
+        return this;
+      }
+    }
+  }
+
+  delete(key: string): boolean {
+    const h = hashKey(key);
+    const keys = this.#keys;
+    const hv = this.#hv;
+    const m = this.#mask;
+    let i = h & m;
+    for (;; i = (i + 1) & m) {
+      const k = keys[i];
+      if (k === null) return false;
+      if (hv[2 * i] === h && k === key) break;
+    }
+    // Backward shift: entries after the hole move into it unless that would put them before
+    // their home slot, so every key stays reachable from its home without tombstones.
+    for (let j = (i + 1) & m;; j = (j + 1) & m) {
+      const k = keys[j];
+      if (k === null) break;
+      if (((j - (hv[2 * j] & m)) & m) >= ((j - i) & m)) {
+        keys[i] = k;
+        hv[2 * i] = hv[2 * j];
+        hv[2 * i + 1] = hv[2 * j + 1];
+        i = j;
+      }
+    }
+    keys[i] = null;
+    if (--this.#size * 8 < m + 1 && m + 1 > MIN_SLOTS) this.#resize((m + 1) / 2);
+    return true;
+  }
+
+  clear(): void {
+    this.#keys = nullSlots(MIN_SLOTS);
+    this.#hv = new Int32Array(2 * MIN_SLOTS);
+    this.#mask = MIN_SLOTS - 1;
+    this.#size = 0;
+  }
+
+  #resize(slots: number): void {
+    const oldKeys = this.#keys;
+    const oldHv = this.#hv;
+    const keys = nullSlots(slots);
+    const hv = new Int32Array(2 * slots);
+    const m = slots - 1;
+    for (let s = 0; s < oldKeys.length; s++) {
+      const k = oldKeys[s];
+      if (k === null) continue;
+      const h = oldHv[2 * s];
+      let i = h & m;
+      while (keys[i] !== null) i = (i + 1) & m;
+      keys[i] = k;
+      hv[2 * i] = h;
+      hv[2 * i + 1] = oldHv[2 * s + 1];
+    }
+    this.#keys = keys;
+    this.#hv = hv;
+    this.#mask = m;
+  }
+}
 
 /** Access tracking modes. */
 export const ACCESS_OFF = 0;
@@ -157,7 +300,7 @@ function setMode(dbs: readonly Database[], c: AccessClock, mode: number, nowMs: 
   if (c.mode === mode) return;
   c.mode = mode;
   c.epoch = mode === ACCESS_LRU ? lruClock(nowMs) : (lfuMinutes(nowMs) << 8) | LFU_INIT_VAL;
-  for (const db of dbs) db.access = mode === ACCESS_OFF ? null : new Map();
+  for (const db of dbs) db.access = mode === ACCESS_OFF ? null : new AccessTable();
 }
 
 /**
@@ -448,6 +591,8 @@ export class Evictor {
     // Each round that stops on its time limit again schedules the next one.
     const tick = () => {
       this.#timer = undefined;
+      // Nothing is evicted while a busy script is paused; commands evict again after it.
+      if (this.#server.busyReply !== null) return;
       this.perform();
     };
     this.#timer = setTimeout(tick, 0);

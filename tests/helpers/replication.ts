@@ -1,9 +1,10 @@
 // Helpers for the replication tests: INFO fields, a comparable dump of every database's
-// contents (by type, so that servers that encode differently still compare equal), and waits
-// for a replica's link and offset to catch up with its master.
+// contents (by type, so that servers that encode differently still compare equal), waits
+// for a replica's link and offset to catch up with its master, and a server started the way
+// main.ts starts one (loading its data files) for restart tests.
 
 import { RespClient, type Value } from "./resp_client.ts";
-import { waitFor } from "./server.ts";
+import { startServer, type TestServer, waitFor } from "./server.ts";
 
 /** The fields of one INFO section. */
 export async function info(c: RespClient, section = "replication"): Promise<Map<string, string>> {
@@ -105,5 +106,34 @@ export async function runAll(c: RespClient, cmds: (string | number)[][]): Promis
     if (r !== null && typeof r === "object" && "error" in r) {
       throw new Error(`${argv.join(" ")}: ${r.error}`);
     }
+  }
+}
+
+/**
+ * Starts our server in-process and loads its dump or AOF as main.ts does after binding (a
+ * replica's link waits for the load, as in Redis).
+ */
+export async function startServerLoaded(args: string[]): Promise<TestServer> {
+  const s = await startServer(args);
+  if (!(await s.server.persistence.loadAtStartup())) {
+    await s.close();
+    throw new Error("The start-up load failed");
+  }
+  return s;
+}
+
+/** Runs `fn` in fresh temp dirs, restoring the working directory (`dir` changes it). */
+export async function withTempDirs(
+  n: number,
+  fn: (dirs: string[]) => Promise<void>,
+): Promise<void> {
+  const cwd = Deno.cwd();
+  const dirs: string[] = [];
+  try {
+    for (let i = 0; i < n; i++) dirs.push(await Deno.makeTempDir({ prefix: "repl-" }));
+    await fn(dirs);
+  } finally {
+    Deno.chdir(cwd);
+    for (const d of dirs) await Deno.remove(d, { recursive: true }).catch(() => {});
   }
 }

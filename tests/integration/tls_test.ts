@@ -1,7 +1,6 @@
 // TLS: tls-port next to the plain port (or alone with `port 0`), tls-auth-clients yes / optional
 // / no, CONFIG SET tls-*, and connectTo (the replica's outgoing link) against our own TLS
-// listener. Certificates are made per run with openssl in a temp dir: a CA, a server
-// certificate for 127.0.0.1/localhost, a client certificate, and a self-signed rogue one.
+// listener. Certificates are made per run with openssl in a temp dir (helpers/tls.ts).
 
 import assert from "node:assert/strict";
 import { connectTo, loadTlsSettings } from "../../src/net/tls.ts";
@@ -9,127 +8,13 @@ import { encodeCommand } from "../../src/resp/encoder.ts";
 import { bytesToStr, strToBytes } from "../../src/util/bytes.ts";
 import { parseReply, RespClient, type Value } from "../helpers/resp_client.ts";
 import { freePort, hasBinary, skip, startServer, type TestServer } from "../helpers/server.ts";
+import { type Certs, HAVE_OPENSSL, makeCerts, removeCerts, tlsArgs } from "../helpers/tls.ts";
 import { Config } from "../../src/config.ts";
 
-interface Certs {
-  dir: string;
-  ca: string;
-  cert: string;
-  key: string;
-  clientCert: string;
-  clientKey: string;
-  rogueCert: string;
-  rogueKey: string;
-}
-
-async function openssl(dir: string, args: string[]): Promise<void> {
-  const r = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
-    .output();
-  if (!r.success) {
-    throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(r.stderr)}`);
-  }
-}
-
-async function makeCerts(): Promise<Certs> {
-  const dir = await Deno.makeTempDir({ prefix: "tls-test-" });
-  const subj = (cn: string) => ["-subj", `/CN=${cn}`];
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.crt",
-    "-days",
-    "2",
-    ...subj("Test CA"),
-  ]);
-  await Deno.writeTextFile(
-    `${dir}/server.ext`,
-    "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth,clientAuth\n",
-  );
-  await Deno.writeTextFile(
-    `${dir}/client.ext`,
-    "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n",
-  );
-  for (const [name, cn] of [["server", "localhost"], ["client", "client"]]) {
-    await openssl(dir, [
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      ...subj(cn),
-    ]);
-    await openssl(dir, [
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.crt`,
-      "-days",
-      "2",
-      "-extfile",
-      `${name}.ext`,
-    ]);
-  }
-  await openssl(dir, [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "rogue.key",
-    "-out",
-    "rogue.crt",
-    "-days",
-    "2",
-    ...subj("rogue"),
-  ]);
-  return {
-    dir,
-    ca: `${dir}/ca.crt`,
-    cert: `${dir}/server.crt`,
-    key: `${dir}/server.key`,
-    clientCert: `${dir}/client.crt`,
-    clientKey: `${dir}/client.key`,
-    rogueCert: `${dir}/rogue.crt`,
-    rogueKey: `${dir}/rogue.key`,
-  };
-}
-
-const HAVE_OPENSSL = hasBinary("openssl");
 let certsPromise: Promise<Certs> | null = null;
 function certs(): Promise<Certs> {
   certsPromise ??= makeCerts();
   return certsPromise;
-}
-
-function tlsArgs(c: Certs, port: number, extra: string[] = []): string[] {
-  return [
-    "--tls-port",
-    String(port),
-    "--tls-cert-file",
-    c.cert,
-    "--tls-key-file",
-    c.key,
-    "--tls-ca-cert-file",
-    c.ca,
-    ...extra,
-  ];
 }
 
 /** A TLS RESP connection for tests: one command, one reply. */
@@ -496,7 +381,6 @@ Deno.test({
   name: "tls test certificates are removed",
   ignore: !HAVE_OPENSSL,
   fn: async () => {
-    const c = await certs();
-    await Deno.remove(c.dir, { recursive: true });
+    await removeCerts(await certs());
   },
 });
