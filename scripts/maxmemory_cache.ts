@@ -2,12 +2,16 @@
 // cache-aside loop (GET a uniformly random key, SET it on a miss, as redis-benchmark -r draws
 // keys) from a seeded PRNG, so both servers see the same requests. Reports the hit rate over
 // the second half of the run, the peak and final RSS against maxmemory, used_memory, evicted_keys
-// and DBSIZE. Both servers are started here and stopped by PID in a finally block.
+// and DBSIZE. Both servers are started here and stopped by PID in a finally block. Ours runs
+// with the permissions and V8 flags of deno.json's `start` task (the flags shape the RSS).
 //
 //   deno run -A scripts/maxmemory_cache.ts [--maxmemory 100mb] [--keys 1000000] [--ops 2000000]
 //     [--value 100] [--policy allkeys-lru] [--only ours|redis] [--v8-flags FLAGS]
 
+import { startTaskFlags } from "./compile.ts";
+
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const DENO_JSON = new URL("../deno.json", import.meta.url).pathname;
 const HOST = "127.0.0.1";
 const BATCH = 500;
 
@@ -18,7 +22,7 @@ interface Options {
   value: number;
   policy: string;
   only: string | null;
-  /** Extra --v8-flags for our server (e.g. --max-old-space-size=256). */
+  /** --v8-flags for our server instead of the start task's (comma-separated). */
   v8Flags: string | null;
 }
 
@@ -253,6 +257,13 @@ function parseBytes(s: string): number {
   return Number(m[1]) * mult[(m[2] ?? "").toLowerCase()];
 }
 
+/** The start task's `deno run` flags, with its --v8-flags replaced by `v8Flags` if given. */
+function runFlags(denoJson: string, v8Flags: string | null): string[] {
+  const flags = startTaskFlags(denoJson);
+  if (v8Flags === null) return flags;
+  return [...flags.filter((f) => !f.startsWith("--v8-flags")), `--v8-flags=${v8Flags}`];
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(Deno.args);
   const max = parseBytes(o.maxmemory);
@@ -265,12 +276,7 @@ async function main(): Promise<void> {
       cmd: Deno.execPath(),
       args: [
         "run",
-        "--allow-net",
-        "--allow-read",
-        "--allow-write",
-        "--allow-env",
-        "--allow-sys",
-        ...(o.v8Flags === null ? [] : [`--v8-flags=${o.v8Flags}`]),
+        ...runFlags(await Deno.readTextFile(DENO_JSON), o.v8Flags),
         MAIN,
         ...common,
         "--maxmemory-policy",
@@ -323,8 +329,11 @@ async function main(): Promise<void> {
     await Deno.remove(dir, { recursive: true });
   }
   const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+  const v8 = runFlags(await Deno.readTextFile(DENO_JSON), o.v8Flags)
+    .find((f) => f.startsWith("--v8-flags")) ?? "no --v8-flags";
   console.log(
-    `\nmaxmemory ${o.maxmemory} (${mib(max)}), policy ${o.policy}, keys ${o.keys}, ops ${o.ops}\n`,
+    `\nmaxmemory ${o.maxmemory} (${mib(max)}), policy ${o.policy}, keys ${o.keys}, ops ${o.ops}, ` +
+      `ours with ${v8}\n`,
   );
   console.log(
     "| server | hit rate (2nd half) | peak RSS | peak RSS / maxmemory | used_memory | evicted | DBSIZE | s |",

@@ -34,8 +34,12 @@ function evalGeneric(ctx: Ctx, argv: string[], evalsha: boolean, ro: boolean): R
   const engine = scriptingOf(server);
   let sha: string;
   if (evalsha) {
-    sha = argv[1].replace(/[A-Z]/g, (c) => c.toLowerCase());
-    if (!engine.scripts.has(sha)) throw new ReplyError(NOSCRIPT);
+    // The cache is keyed by the lowercase SHA; clients send it so, the rest is lowercased.
+    sha = argv[1];
+    if (!engine.scripts.has(sha)) {
+      sha = sha.replace(/[A-Z]/g, (c) => c.toLowerCase());
+      if (!engine.scripts.has(sha)) throw new ReplyError(NOSCRIPT);
+    }
   } else {
     const created = engine.createFunction(argv[1]);
     if (created instanceof ReplyError) throw created;

@@ -52,6 +52,7 @@ import {
   raiseError,
   setReadonly,
   toLua,
+  useTransientStrings,
   withoutProtection,
 } from "./lua.ts";
 import { makeTString, protection, pushTString } from "./lua_core.ts";
@@ -379,6 +380,7 @@ export class ScriptingEngine {
     const L = lauxlib.luaL_newstate();
     this.#L = L;
     this.#co = null;
+    if (!this.functions) useTransientStrings(L);
     const open = (name: string, f: LuaFunction) => {
       lauxlib.luaL_requiref(L, name, f, 1);
       lua.lua_pop(L, 1);
@@ -439,6 +441,23 @@ export class ScriptingEngine {
     lua.lua_pushstring(L, REDIS_VERSION);
     lua.lua_setfield(L, -2, "REDIS_VERSION");
     lua.lua_setglobal(L, "redis");
+
+    // A script runs in a coroutine of ours (paused only by the count hook): at its top level
+    // coroutine.yield and coroutine.running behave as on Lua 5.1's main thread.
+    lua.lua_getglobal(L, "coroutine");
+    lua.lua_pushcfunction(L, (L) => {
+      if (L !== this.#co) return lua.lua_yield(L, lua.lua_gettop(L));
+      lua.lua_pushstring(L, "attempt to yield across metamethod/C-call boundary");
+      return lua.lua_error(L);
+    });
+    lua.lua_setfield(L, -2, "yield");
+    lua.lua_pushcfunction(L, (L) => {
+      if (L === this.#co) lua.lua_pushnil(L);
+      else lua.lua_pushthread(L);
+      return 1;
+    });
+    lua.lua_setfield(L, -2, "running");
+    lua.lua_pop(L, 1);
 
     lua.lua_getglobal(L, "math");
     lua.lua_pushcfunction(L, (L) => this.#mathRandom(L));

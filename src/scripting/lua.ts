@@ -60,6 +60,7 @@ export interface LuaApi {
     k: (L: LuaState, status: number, ctx: number) => number,
   ): number;
   lua_newthread(L: LuaState): LuaState;
+  lua_pushthread(L: LuaState): boolean;
   lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
   lua_yield(L: LuaState, nresults: number): number;
   lua_isyieldable(L: LuaState): boolean;
@@ -167,7 +168,34 @@ export function luaText(s: string): LuaString {
 
 /** Pushes a byte string (one char per byte) as a Lua string. */
 export function pushBytes(L: LuaState, s: string): void {
-  pushOwnedString(L as unknown as object, toLua(s));
+  const n = s.length;
+  if (n > SLAB_MAX || (L as unknown as TransientFlag).l_G.transientStrings !== true) {
+    pushOwnedString(L as unknown as object, toLua(s));
+    return;
+  }
+  if (slabUsed + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabUsed = 0;
+  }
+  const b = slab.subarray(slabUsed, slabUsed += n);
+  for (let i = 0; i < n; i++) b[i] = s.charCodeAt(i);
+  pushOwnedString(L as unknown as object, b);
+}
+
+// Short strings pushed into a VM whose values die with each script call (the EVAL VM: its
+// globals are read-only, so a script keeps nothing) are views into shared slabs: a typed array
+// of its own costs ~0.8 us in Deno, a view ~0.15 us, and a short script pushes several (KEYS,
+// ARGV, replies). The functions VM keeps its own arrays: a library may cache values in its
+// locals, and one survivor would pin a whole slab.
+const SLAB_SIZE = 8192;
+const SLAB_MAX = 128;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabUsed = 0;
+type TransientFlag = { l_G: { transientStrings?: boolean } };
+
+/** Lets pushBytes carve short strings for this VM out of shared slabs (see above). */
+export function useTransientStrings(L: LuaState): void {
+  (L as unknown as TransientFlag).l_G.transientStrings = true;
 }
 
 /**

@@ -395,3 +395,87 @@ Deno.test("math.random follows Redis's PRNG sequence", async () => {
     assert.equal(a, b);
   });
 });
+
+// A script running until the server's clock (TIME) passed ARGV[1] ms, writing two keys first.
+const SLOW_WRITER =
+  "redis.call('set', 'a', '1') redis.call('set', 'b', '2') local t = redis.call('time') local s = t[1] * 1000000 + t[2] while true do local u = redis.call('time') if u[1] * 1000000 + u[2] - s > ARGV[1] * 1000 then return 'done' end end";
+
+// Polls until `f` is true, yielding to the event loop (where a busy script's slices run).
+async function until(f: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10000;
+  while (!f()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+Deno.test("a busy script replies later; meanwhile others get BUSY, allow_busy ones run", async () => {
+  const h = new Harness(["--busy-reply-threshold", "50"]);
+  try {
+    const other = h.newClient();
+    h.propagated();
+    assert.equal(h.raw(["EVAL", SLOW_WRITER, 0, 300]), "");
+    assert.notEqual(h.server.busyReply, null);
+    assert.equal(
+      h.raw(["GET", "a"], other),
+      "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n",
+    );
+    // allow_busy commands run inside the paused script's unit without splitting it.
+    assert.equal(h.raw(["WATCH", "a"], other), "+OK\r\n");
+    assert.equal(h.raw(["UNWATCH"], other), "+OK\r\n");
+    assert.match(h.raw(["SCRIPT", "KILL"], other), /^-UNKILLABLE Sorry the script already/);
+    await until(() => h.client.out.length > 0, "the script");
+    assert.equal(bytesToStr(h.client.out.bytes()), "$4\r\ndone\r\n");
+    assert.equal(h.server.busyReply, null);
+    h.client.out.reset();
+    assert.deepEqual(h.propagated(), [
+      ["SELECT", "0"],
+      ["MULTI"],
+      ["set", "a", "1"],
+      ["set", "b", "2"],
+      ["EXEC"],
+    ]);
+    // The refused GET never ran; the script's writes are there.
+    assert.deepEqual(h.run("MGET", "a", "b"), ["1", "2"]);
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("SCRIPT KILL stops a busy script that did not write; the VM goes on", async () => {
+  const h = new Harness(["--busy-reply-threshold", "50"]);
+  try {
+    const other = h.newClient();
+    for (let round = 0; round < 2; round++) {
+      assert.equal(h.raw(["EVAL", "local x = redis.call('get', 'a') while true do end", 0]), "");
+      await until(() => h.server.busyReply !== null, "busy");
+      assert.equal(h.raw(["SCRIPT", "KILL"], other), "+OK\r\n");
+      await until(() => h.client.out.length > 0, "the kill");
+      assert.match(
+        bytesToStr(h.client.out.bytes()),
+        /^-ERR Script killed by user with SCRIPT KILL\.\.\. script: \w{40}, on @user_script:1\.\r\n$/,
+      );
+      h.client.out.reset();
+    }
+    assert.equal(
+      h.raw(["SCRIPT", "KILL"], other),
+      "-NOTBUSY No scripts in execution right now.\r\n",
+    );
+    assert.equal(h.raw(["EVAL", "return 1", 0]), ":1\r\n");
+  } finally {
+    await h.close();
+  }
+});
+
+Deno.test("at a script's top level coroutine.yield fails and coroutine.running is nil", async () => {
+  await withHarness((h) => {
+    assert.equal(
+      h.raw(["EVAL", "coroutine.yield()", 0]),
+      "-ERR attempt to yield across metamethod/C-call boundary script: 28fa9aab8f13eb98b7d555b1121c4e2f64da5b24, on @user_script:1.\r\n",
+    );
+    assert.equal(h.raw(["EVAL", "return type(coroutine.running())", 0]), "$3\r\nnil\r\n");
+    const wrap =
+      "local f = coroutine.wrap(function() coroutine.yield(type(coroutine.running())) end) return f()";
+    assert.equal(h.raw(["EVAL", wrap, 0]), "$6\r\nthread\r\n");
+  });
+});

@@ -376,6 +376,13 @@ for (const preamble of ["yes", "no"]) {
 
         r = await startReal(dir, ["--aof-use-rdb-preamble", preamble]);
         c = await RespClient.connect(r.port);
+        // Redis listens before it has loaded the AOF (and answers -LOADING meanwhile).
+        const rc = c;
+        await waitFor(
+          async () => "status" in Object(await rc.call("PING")),
+          30000,
+          "Redis to load",
+        );
         assert.deepEqual(await c.call("BGREWRITEAOF"), {
           status: "Background append only file rewriting started",
         });

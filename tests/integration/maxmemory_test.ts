@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { type Harness, withHarness } from "../helpers/harness.ts";
 import { hasBinary, skip, startServer, waitFor } from "../helpers/server.ts";
 import { RespClient } from "../helpers/resp_client.ts";
-import { lruClock } from "../../src/store/evict.ts";
+import { AccessTable, lruClock } from "../../src/store/evict.ts";
 
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -55,6 +55,63 @@ function age(h: Harness, key: string, secs: number, db = 0): void {
   assert.ok(access !== null, "access tracking is on");
   access.set(key, lruClock(Date.now() - secs * 1000));
 }
+
+Deno.test("AccessTable agrees with a Map through inserts, updates, deletes and resizes", () => {
+  // A small seeded PRNG (mulberry32), so a failure replays.
+  let seed = 7;
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const table = new AccessTable();
+  const ref = new Map<string, number>();
+  // Keys include "" and binary bytes; the key space grows, then shrinks, so the table doubles
+  // and halves, and deletions shift probe runs back over and over.
+  const key = (n: number) => n === 0 ? "" : `k\x00\xff${n}`;
+  let minSize = Infinity;
+  for (let step = 0; step < 80000; step++) {
+    // Second half: writes only to 300 keys, deletions anywhere: the table shrinks.
+    const r = rand();
+    const k = key(Math.floor(rand() * (step < 40000 || r >= 0.5 ? 4000 : 300)));
+    if (step > 40000) minSize = Math.min(minSize, ref.size);
+    if (r < 0.5) {
+      const v = Math.floor(rand() * 0xffffff);
+      table.set(k, v);
+      ref.set(k, v);
+    } else if (r < 0.8) {
+      assert.equal(table.delete(k), ref.delete(k), `delete ${JSON.stringify(k)}`);
+    } else {
+      assert.equal(table.get(k), ref.get(k), `get ${JSON.stringify(k)}`);
+    }
+    assert.equal(table.size, ref.size);
+  }
+  // Under 512 keys the 4096 slots halve at least once.
+  assert.ok(minSize < 500, `the key count fell only to ${minSize}`);
+  for (const [k, v] of ref) assert.equal(table.get(k), v);
+  for (let n = 0; n < 4000; n++) if (!ref.has(key(n))) assert.equal(table.get(key(n)), undefined);
+  table.clear();
+  assert.equal(table.size, 0);
+  assert.equal(table.get(""), undefined);
+});
+
+Deno.test("LRU and LFU tracking keep one table entry per key, dropped with the key", async () => {
+  await withHarness((h) => {
+    h.run("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+    for (let i = 0; i < 100; i++) h.run("SET", `k${i}`, "v");
+    const access = h.server.keyspace.dbs[0].access!;
+    assert.ok(access instanceof AccessTable);
+    assert.equal(access.size, 100);
+    h.run("DEL", "k1", "k2");
+    h.run("GET", "k3");
+    assert.equal(access.size, 98);
+    h.run("FLUSHDB");
+    assert.equal(access.size, 0);
+    h.run("SET", "a", "1");
+    assert.equal(access.size, 1);
+  });
+});
 
 Deno.test("noeviction refuses denyoom commands with OOM and keeps serving the rest", async () => {
   await withHarness((h) => {
