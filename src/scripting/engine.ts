@@ -165,9 +165,7 @@ const shutdownHooked = new WeakSet<Server>();
  * Lua's own error handler for EVAL (eval.c scriptingInit), verbatim but for fengari naming
  * functions written in JS 'J' where C Lua says 'C'.
  */
-const ERROR_HANDLER = `local dbg = debug
-debug = nil
-function __redis__err__handler(err)
+const ERROR_HANDLER_BODY = `(err)
   local i = dbg.getinfo(2,'nSl')
   if i and (i.what == 'C' or i.what == 'J') then
     i = dbg.getinfo(3,'nSl')
@@ -179,22 +177,14 @@ function __redis__err__handler(err)
   end  return err
 end
 `;
+const ERROR_HANDLER = `local dbg = debug
+debug = nil
+function __redis__err__handler${ERROR_HANDLER_BODY}`;
 
 /** The functions VM's error handler (function_lua.c): the same, but kept out of the globals. */
 const FUNCTION_ERROR_HANDLER = `local dbg = debug
 debug = nil
-local error_handler = function (err)
-  local i = dbg.getinfo(2,'nSl')
-  if i and (i.what == 'C' or i.what == 'J') then
-    i = dbg.getinfo(3,'nSl')
-  end
-  if type(err) ~= 'table' then
-    err = {err='ERR ' .. tostring(err)}  end  if i then
-    err['source'] = i.source
-    err['line'] = i.currentline
-  end  return err
-end
-return error_handler
+local error_handler = function ${ERROR_HANDLER_BODY}return error_handler
 `;
 
 // fengari's registry slot of the globals table (LUA_RIDX_GLOBALS): chunks loaded later take
